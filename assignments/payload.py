@@ -1,0 +1,53 @@
+"""How a notebook hands raw outputs to the grader: JSON with arrays as base64 `.npy`, never pickle."""
+import base64
+import io
+
+import numpy as np
+
+MIME_TYPE = "application/vnd.backprop-lab.payload+json"
+MAX_PAYLOAD_BYTES = 4_000_000
+
+
+def encode_value(value):
+    """One output value -> a JSON-safe dict ({"npy": ...} or {"other": repr})."""
+    try:
+        array = np.asarray(value)
+        if array.dtype.hasobject:
+            raise TypeError("object array")
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+    except Exception:
+        return {"other": f"{type(value).__name__}: {repr(value)[:120]}"}
+    return {"npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
+
+
+def decode_value(encoded):
+    """Inverse of encode_value: an ndarray, or an Unusable value carrying its description."""
+    if isinstance(encoded, dict) and isinstance(encoded.get("npy"), str):
+        raw = base64.b64decode(encoded["npy"], validate=True)
+        return np.load(io.BytesIO(raw), allow_pickle=False)
+    return Unusable(str(encoded.get("other", "?")) if isinstance(encoded, dict) else "?")
+
+
+class Unusable:
+    """An output that is not a numeric array (None, a dict, a string, ...)."""
+
+    def __init__(self, description):
+        self.description = description
+
+    def __repr__(self):
+        return self.description
+
+
+def encode_case(outputs):
+    """A case's outputs {name: value} (or {"error": message}) -> JSON-safe dict."""
+    if "error" in outputs:
+        return {"error": str(outputs["error"])[:500]}
+    return {name: encode_value(value) for name, value in outputs.items()}
+
+
+def decode_case(encoded):
+    """Inverse of encode_case."""
+    if "error" in encoded:
+        return {"error": str(encoded["error"])}
+    return {str(name): decode_value(value) for name, value in encoded.items()}

@@ -1,0 +1,46 @@
+"""Visible self-checks: one line a student can act on, for each graded object.
+
+Expected outputs (and the outputs of known mistakes) for the public fixture inputs ship in
+fixtures.json, written by the instructor's release step from the reference.
+"""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from . import payload
+from .judge import judge
+from .probe import KitMessage, collect, emit, grading_seed
+from .tasks import FIXTURE_SEED, TASKS, run_case
+
+FIXTURES = Path(__file__).with_name("fixtures.json")
+
+
+class SelfCheckFailed(KitMessage):
+    pass
+
+
+@lru_cache(maxsize=None)
+def load_fixtures():
+    return json.loads(FIXTURES.read_text())
+
+
+def expected_for(name):
+    """(expected case outputs, [(hint, mistake case outputs)]) for task `name` on the fixture inputs."""
+    entry = load_fixtures()["tasks"][name]
+    expected = [payload.decode_case(case) for case in entry["expected"]]
+    mistakes = [(m["hint"], [payload.decode_case(case) for case in m["cases"]]) for m in entry["mistakes"]]
+    return expected, mistakes
+
+
+def check(name, namespace):
+    """Run the self-check of `name`: print a ✔ line, or raise with what is wrong and a hint."""
+    if grading_seed() is not None:  # while grading, only the grader's verdict counts
+        emit(name, collect(name, namespace, FIXTURE_SEED))
+    task = TASKS[name]
+    inputs = task.inputs(FIXTURE_SEED)
+    got = [run_case(task, namespace, case) for case in inputs]
+    expected, mistakes = expected_for(name)
+    judgement = judge(task, inputs, got, expected, mistakes)
+    if judgement.passed < judgement.total:
+        raise SelfCheckFailed(f"✘ {judgement.message}")
+    print(f"✔ {name}: all {judgement.total} checks pass")

@@ -1,0 +1,86 @@
+"""What every graded object is tested on, and how: one Task per object.
+
+A task makes its inputs from a seed and runs a namespace's objects on them. The same code runs the
+student's notebook (in the student's kernel) and the reference (in the grader's process), so both see
+exactly the same inputs and produce comparable outputs.
+"""
+import copy
+import zlib
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs
+
+
+class StudentError(Exception):
+    """The student's code raised, returned the wrong structure, or is missing."""
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    make_inputs: Callable[[np.random.Generator, int], dict]  # (rng, case index) -> {name: array}
+    run: Callable[[dict, dict], dict]  # (namespace, inputs) -> {output name: value}
+    describe: Callable[[dict], str]  # inputs -> a few words naming the case ("x of shape (2, 3)")
+    n_cases: int = 3
+    rtol: float = 1e-6  # largest accepted elementwise relative error
+
+    def inputs(self, seed):
+        """The task's input cases for a seed; different tasks get independent streams."""
+        stream = zlib.crc32(self.name.encode())
+        return [self.make_inputs(np.random.default_rng([seed, stream, i]), i) for i in range(self.n_cases)]
+
+
+def run_case(task, namespace, inputs):
+    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call.
+
+    Never raises: a failure becomes {"error": message}.
+    """
+    args = copy.deepcopy(inputs)
+    try:
+        outputs = dict(task.run(namespace, args))
+    except StudentError as error:
+        return {"error": str(error)}
+    except Exception as error:  # the task's own code tripped over a malformed return value
+        return {"error": f"{type(error).__name__}: {error}"}
+    outputs.update({f"input:{name}": value for name, value in args.items() if isinstance(value, np.ndarray)})
+    return outputs
+
+
+def call(namespace, name, *args):
+    """Call namespace[name](*args), turning any failure into a StudentError that names the function."""
+    function = namespace.get(name)
+    if function is None:
+        raise StudentError(f"`{name}` is not defined: run its cell first")
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise StudentError(f"{name} raised NotImplementedError: it is still a stub; write its code and run "
+                           "its cell") from None
+    except Exception as error:
+        raise StudentError(f"{name} raised {type(error).__name__}: {error}") from None
+
+
+def unpack(result, name, fields):
+    """Check that `name` returned a tuple with the given fields and return it."""
+    if not isinstance(result, (tuple, list)) or len(result) != len(fields):
+        got = f"a {len(result)}-tuple" if isinstance(result, (tuple, list)) else type(result).__name__
+        raise StudentError(f"{name} should return ({', '.join(fields)}), got {got}")
+    return result
+
+
+def shape_of(array):
+    return str(tuple(np.shape(array)))
+
+
+TASKS = {}
+
+
+def register(*tasks):
+    for task in tasks:
+        TASKS[task.name] = task
+
+
+from . import layers  # noqa: E402  (registers notebook 1's tasks)

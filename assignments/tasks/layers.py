@@ -1,0 +1,172 @@
+"""Notebook 1 tasks: gradient checks, layers and losses.
+
+Hidden cases avoid coincidences: pre-activations and upstream gradients of mixed sign (so a
+missing or misplaced mask cannot pass), trailing dimensions of 1 to 3 axes (so dx must keep x's
+shape), scores around 1000 (so a softmax without the max-subtraction overflows) and integer input to
+the numerical gradient.
+"""
+import numpy as np
+
+from . import Task, call, register, shape_of, unpack
+
+
+def batch_shape(rng):
+    """(N, d1, ..., dk) with N in 2..5 and k in 1..3."""
+    n = int(rng.integers(2, 6))
+    trailing = rng.integers(2, 5, size=int(rng.integers(1, 4)))
+    return (n, *map(int, trailing))
+
+
+def describe_x(inputs):
+    return f"x of shape {shape_of(inputs['x'])}"
+
+
+# --- rel_error -------------------------------------------------------------------------------
+
+def rel_error_inputs(rng, case):
+    if case == 0:
+        x = rng.normal(size=(4, 5))
+        return {"x": x, "y": x + rng.normal(scale=1e-3, size=x.shape)}
+    if case == 1:  # tiny values: the 1e-8 floor in the denominator decides the answer
+        x = rng.uniform(1e-10, 3e-10, size=6)
+        return {"x": x, "y": x * rng.uniform(0.5, 1.5, size=6)}
+    x = rng.normal(size=batch_shape(rng))
+    return {"x": x, "y": x * (1 + rng.normal(scale=1e-6, size=x.shape))}
+
+
+def rel_error_run(ns, inputs):
+    return {"value": call(ns, "rel_error", inputs["x"], inputs["y"])}
+
+
+# --- numerical gradients ---------------------------------------------------------------------
+
+def numerical_gradient_inputs(rng, case):
+    shape = (3,) if case == 2 else (int(rng.integers(2, 4)), int(rng.integers(2, 4)))
+    x = rng.integers(-3, 4, size=shape) if case == 2 else rng.normal(size=shape)
+    return {"x": x, "c": rng.normal(size=shape), "h": np.array(10.0 ** -rng.integers(4, 6))}
+
+
+def numerical_gradient_run(ns, inputs):
+    c = inputs["c"]
+
+    def f(z):
+        return np.sum(c * np.sin(z)) + 0.1 * np.sum(z ** 3)
+
+    return {"grad": call(ns, "numerical_gradient", f, inputs["x"], float(inputs["h"]))}
+
+
+def describe_numerical_gradient(inputs):
+    kind = "an integer" if inputs["x"].dtype.kind == "i" else "a float"
+    return f"{kind} x of shape {shape_of(inputs['x'])}"
+
+
+def numerical_gradient_array_inputs(rng, case):
+    n, d, m = (int(v) for v in rng.integers(2, 5, size=3))
+    return {
+        "x": rng.normal(size=(n, d)),
+        "a": rng.normal(size=(d, m)),
+        "dout": rng.normal(size=(n, m)),
+        "h": np.array(1e-5),
+    }
+
+
+def numerical_gradient_array_run(ns, inputs):
+    a = inputs["a"]
+    grad = call(ns, "numerical_gradient_array", lambda z: np.tanh(z @ a), inputs["x"], inputs["dout"],
+                float(inputs["h"]))
+    return {"grad": grad}
+
+
+# --- affine ----------------------------------------------------------------------------------
+
+def affine_inputs(rng, case):
+    shape = batch_shape(rng)
+    d, m = int(np.prod(shape[1:])), int(rng.integers(2, 6))
+    return {
+        "x": rng.normal(size=shape),
+        "w": rng.normal(size=(d, m)),
+        "b": rng.normal(size=m),
+        "dout": rng.normal(size=(shape[0], m)),
+    }
+
+
+def affine_forward_run(ns, inputs):
+    result = call(ns, "affine_forward", inputs["x"], inputs["w"], inputs["b"])
+    out, _ = unpack(result, "affine_forward", ("out", "cache"))
+    return {"out": out}
+
+
+def affine_backward_run(ns, inputs):
+    result = call(ns, "affine_forward", inputs["x"], inputs["w"], inputs["b"])
+    _, cache = unpack(result, "affine_forward", ("out", "cache"))
+    grads = call(ns, "affine_backward", inputs["dout"], cache)
+    dx, dw, db = unpack(grads, "affine_backward", ("dx", "dw", "db"))
+    return {"dx": dx, "dw": dw, "db": db}
+
+
+# --- activations -----------------------------------------------------------------------------
+
+def activation_inputs(rng, case):
+    shape = batch_shape(rng)
+    return {"x": rng.normal(scale=3.0, size=shape), "dout": rng.normal(size=shape)}
+
+
+def forward_task(name):
+    def run(ns, inputs):
+        out, _ = unpack(call(ns, name, inputs["x"]), name, ("out", "cache"))
+        return {"out": out}
+
+    return Task(name, activation_inputs, run, describe_x)
+
+
+def backward_task(name):
+    forward = name.replace("_backward", "_forward")
+
+    def run(ns, inputs):
+        _, cache = unpack(call(ns, forward, inputs["x"]), forward, ("out", "cache"))
+        return {"dx": call(ns, name, inputs["dout"], cache)}
+
+    return Task(name, activation_inputs, run, describe_x)
+
+
+# --- losses ----------------------------------------------------------------------------------
+
+def loss_inputs(rng, case):
+    n, c = int(rng.integers(3, 9)), int(rng.integers(3, 7))
+    scale = 10.0 if case == 2 else 2.0
+    scores = rng.normal(scale=scale, size=(n, c))
+    if case == 1:
+        scores += 1000.0
+    return {"scores": scores, "y": rng.integers(0, c, size=n)}
+
+
+def loss_task(name):
+    def run(ns, inputs):
+        loss, dscores = unpack(call(ns, name, inputs["scores"], inputs["y"]), name, ("loss", "dscores"))
+        return {"loss": loss, "dscores": dscores}
+
+    def describe(inputs):
+        scores = inputs["scores"]
+        around = " around 1000" if scores.mean() > 500 else ""
+        return f"scores of shape {shape_of(scores)}{around}"
+
+    return Task(name, loss_inputs, run, describe)
+
+
+register(
+    Task("rel_error", rel_error_inputs, rel_error_run, lambda inputs: f"x of shape {shape_of(inputs['x'])}"),
+    Task("numerical_gradient", numerical_gradient_inputs, numerical_gradient_run, describe_numerical_gradient,
+         rtol=1e-7),
+    Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run, describe_x,
+         rtol=1e-7),
+    Task("affine_forward", affine_inputs, affine_forward_run, describe_x),
+    Task("affine_backward", affine_inputs, affine_backward_run, describe_x),
+    forward_task("relu_forward"),
+    backward_task("relu_backward"),
+    forward_task("sigmoid_forward"),
+    backward_task("sigmoid_backward"),
+    forward_task("tanh_forward"),
+    backward_task("tanh_backward"),
+    loss_task("softmax_loss"),
+    loss_task("svm_loss"),
+)

@@ -1,0 +1,78 @@
+"""The instructor's command: `backprop-lab release | grade | feedback | export | demo`."""
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from .course import CourseError
+from .export import export
+from .feedback import feedback
+from .grading import grade
+from .release import release
+from .settings import ASSIGNMENT, CELL_TIMEOUT
+
+console = Console()
+
+
+def run_release(args):
+    folder = release(args.course, args.assignment)
+    console.print(f"released {args.assignment} to {folder}")
+
+
+def run_grade(args):
+    outcomes = grade(args.course, args.assignment, args.student or None, args.timeout)
+    failed = {s: e for s, e in outcomes.items() if e}
+    console.print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions")
+    for student, error in failed.items():
+        console.print(f"  [red]{student}[/red]: {error}")
+
+
+def run_feedback(args):
+    outcomes = feedback(args.course, args.assignment)
+    for student, error in outcomes.items():
+        console.print(f"  {student}: {'[red]' + error + '[/red]' if error else 'feedback written'}")
+
+
+def run_export(args):
+    console.print(f"wrote {export(args.course, args.assignment)}")
+
+
+def run_demo(args):
+    from .demo import demo
+    demo(Path(args.course), args.timeout, console)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="backprop-lab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, handler, text in [
+        ("release", run_release, "regenerate release/<assignment>/ from source/"),
+        ("grade", run_grade, "autograde submitted/<student>/<assignment>/ into the gradebook"),
+        ("feedback", run_feedback, "write an HTML report per student"),
+        ("export", run_export, "write exports/<assignment>/grades.csv and a JSON per student"),
+    ]:
+        command = sub.add_parser(name, help=text)
+        command.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+        command.add_argument("--course", default=".", help="course directory (default: current folder)")
+        command.set_defaults(handler=handler)
+        if name == "grade":
+            command.add_argument("--student", action="append", help="grade only this student (repeatable)")
+            command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
+    command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
+    command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")
+    command.add_argument("--timeout", type=int, default=10, help="seconds per cell while grading")
+    command.set_defaults(handler=run_demo)
+    args = parser.parse_args(argv)
+    try:
+        args.handler(args)
+    except CourseError as error:
+        console.print(f"[red]error:[/red] {error}")
+        return 2
+    return 0
+
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())

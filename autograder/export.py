@@ -1,0 +1,90 @@
+"""`backprop-lab export`: grades.csv (one row per student and graded cell) and one JSON per student."""
+import csv
+import json
+from pathlib import Path
+
+import nbformat
+
+from .course import CourseError, submitted_students
+from .grading import grading_error
+from .preprocessors import METADATA_KEY
+from .settings import nbgrader_config
+
+COLUMNS = ["student", "notebook", "grade_id", "score", "max_score", "message"]
+
+
+def graded_cells(notebook_path):
+    """grade_ids of the graded cells of a notebook, in notebook order."""
+    nb = nbformat.read(notebook_path, as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def verdict_messages(path):
+    """{grade_id: verdict message} recorded by the grader in an autograded notebook."""
+    if not path.exists():
+        return {}
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:
+        return {}
+    return {c.metadata["nbgrader"]["grade_id"]: c.metadata[METADATA_KEY]["message"]
+            for c in nb.cells if METADATA_KEY in c.metadata and "nbgrader" in c.metadata}
+
+
+def student_rows(gb, course_root, assignment, student, notebooks):
+    from nbgrader.api import MissingEntry
+
+    failure = grading_error(course_root, assignment, student)
+    rows = []
+    for notebook, grade_ids in notebooks.items():
+        submitted = course_root / "submitted" / student / assignment / f"{notebook}.ipynb"
+        messages = verdict_messages(course_root / "autograded" / student / assignment / f"{notebook}.ipynb")
+        for grade_id in grade_ids:
+            try:
+                grade = gb.find_grade(grade_id, notebook, assignment, student)
+                score, max_score = grade.score, grade.max_score
+            except MissingEntry:
+                score, max_score = 0.0, gb.find_grade_cell(grade_id, notebook, assignment).max_score
+            if not submitted.exists():
+                message = f"{notebook}.ipynb was not submitted"
+            elif grade_id in messages:
+                message = messages[grade_id]
+            elif failure:
+                message, score = f"not graded: {failure}", 0.0
+            elif score is None:
+                message = "awaiting manual grading"
+            else:
+                message = ""
+            rows.append({"student": student, "notebook": notebook, "grade_id": grade_id,
+                         "score": "" if score is None else round(float(score), 2),
+                         "max_score": round(float(max_score), 2), "message": message})
+    return rows
+
+
+def export(course_root, assignment):
+    """Write exports/<assignment>/grades.csv and <student>.json; return the CSV path."""
+    from nbgrader.api import Gradebook
+
+    course_root = Path(course_root).resolve()
+    source = course_root / "source" / assignment
+    notebooks = {p.stem: graded_cells(p) for p in sorted(source.glob("*.ipynb"))}
+    if not notebooks:
+        raise CourseError(f"no source notebooks in {source}")
+    out = course_root / "exports" / assignment
+    out.mkdir(parents=True, exist_ok=True)
+    config = nbgrader_config(course_root)
+    all_rows = []
+    with Gradebook(config.CourseDirectory.db_url, course_id=config.CourseDirectory.course_id) as gb:
+        for student in submitted_students(course_root, assignment):
+            rows = student_rows(gb, course_root, assignment, student, notebooks)
+            all_rows += rows
+            scored = [r for r in rows if r["score"] != ""]
+            summary = {"student": student, "assignment": assignment,
+                       "score": round(sum(r["score"] for r in scored), 2),
+                       "max_score": round(sum(r["max_score"] for r in rows), 2), "cells": rows}
+            (out / f"{student}.json").write_text(json.dumps(summary, indent=1) + "\n")
+    with open(out / "grades.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(all_rows)
+    return out / "grades.csv"

@@ -1,0 +1,55 @@
+"""`backprop-lab grade`: autograde every submission through nbgrader, one student at a time.
+
+A student whose grading fails is recorded with the reason and the batch goes on.
+"""
+import json
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .course import CourseError, last_error_line, nbgrader_api, submitted_students
+from .settings import CELL_TIMEOUT
+
+
+def status_path(course_root, assignment, student):
+    return Path(course_root) / ".backprop-lab" / "grading" / assignment / f"{student}.json"
+
+
+def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True):
+    """Autograde the given (default: all submitted) students -> {student: error message or ""}."""
+    course_root = Path(course_root).resolve()
+    if not (course_root / "gradebook.db").exists():
+        raise CourseError("no gradebook.db: run `backprop-lab release` first")
+    students = students or submitted_students(course_root, assignment)
+    missing = [s for s in students if not (course_root / "submitted" / s / assignment).is_dir()]
+    if missing:
+        raise CourseError(f"no submission folder for: {', '.join(missing)}")
+    api = nbgrader_api(course_root, timeout)
+    outcomes = {}
+    columns = (TextColumn("grading {task.fields[student]:<12}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, disable=not show_progress, transient=False) as progress:
+        bar = progress.add_task("grade", total=len(students), student="")
+        for student in students:
+            progress.update(bar, student=student)
+            outcomes[student] = grade_one(api, course_root, assignment, student)
+            progress.advance(bar)
+    return outcomes
+
+
+def grade_one(api, course_root, assignment, student):
+    try:
+        result = api.autograde(assignment, student, force=True, create=True)
+        error = "" if result["success"] else last_error_line(result)
+    except Exception as exc:  # nbgrader itself broke on this submission; the batch goes on
+        error = f"{type(exc).__name__}: {exc}"
+    path = status_path(course_root, assignment, student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"student": student, "error": error}))
+    return error
+
+
+def grading_error(course_root, assignment, student):
+    """The recorded reason a student's grading failed, or "" when it succeeded or never ran."""
+    path = status_path(course_root, assignment, student)
+    return json.loads(path.read_text())["error"] if path.exists() else ""

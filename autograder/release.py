@@ -1,0 +1,65 @@
+"""`backprop-lab release`: source notebooks -> student notebooks, kit, README and requirements."""
+import json
+import shutil
+from pathlib import Path
+
+from assignments.tasks import FIXTURE_SEED, TASKS
+
+from .course import CourseError, last_error_line, nbgrader_api
+from .verify import fixture_entry
+
+STUDENT_README = """\
+# {assignment}: neural networks from scratch
+
+## Set up (once)
+    python3 -m venv .venv && . .venv/bin/activate
+    pip install -r requirements.txt
+
+## Work
+    jupyter lab
+
+Open the notebooks in order. Replace each `raise NotImplementedError()` with your code, run the cell,
+then run the self-check cell below it: it prints one line, `✔` when your code agrees with the expected
+results, or `✘` with what differs and, for common mistakes, a hint.
+
+## Check everything before you submit
+    python -m assignments check 01_layers.ipynb
+
+It runs the notebook and lists every self-check that fails; it exits with status 0 only when all pass.
+Passing the self-checks is a good sign, not a grade: your submission is graded on other inputs.
+Keep the `assignments/` folder next to the notebooks; do not edit it.
+"""
+
+REQUIREMENTS = """\
+numpy>=1.26
+matplotlib>=3.8
+scikit-learn>=1.4
+jupyterlab>=4.2
+nbclient>=0.10
+nbformat>=5.10
+"""
+
+
+def write_fixtures(kit):
+    """The kit's fixtures.json: reference and known-mistake outputs on the public fixture inputs."""
+    fixtures = {"seed": FIXTURE_SEED, "tasks": {name: fixture_entry(name) for name in TASKS}}
+    (kit / "fixtures.json").write_text(json.dumps(fixtures, sort_keys=True, indent=1) + "\n")
+
+
+def release(course_root, assignment):
+    course_root = Path(course_root).resolve()
+    kit = course_root / "assignments"
+    if not (course_root / "source" / assignment).is_dir():
+        raise CourseError(f"no source folder {course_root / 'source' / assignment}")
+    if not kit.is_dir():
+        raise CourseError(f"no student kit at {kit}")
+    write_fixtures(kit)
+    result = nbgrader_api(course_root).generate_assignment(assignment, force=True, create=True)
+    if not result["success"]:
+        raise CourseError(f"nbgrader generate_assignment failed: {last_error_line(result)}")
+    folder = course_root / "release" / assignment
+    shutil.copytree(kit, folder / "assignments", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (folder / "README.md").write_text(STUDENT_README.format(assignment=assignment))
+    (folder / "requirements.txt").write_text(REQUIREMENTS)
+    return folder

@@ -1,0 +1,58 @@
+"""Judge a graded cell's payload in the grader's own process, against the reference."""
+import warnings
+
+import numpy as np
+
+from assignments import payload
+from assignments.judge import Judgement, judge
+from assignments.tasks import FIXTURE_SEED, TASKS, run_case
+
+from .mistakes import mistakes_for
+from .reference import NAMESPACE
+
+KINDS = {"check_": "self-check", "hidden_": "hidden"}
+
+
+def cell_task(grade_id):
+    """'hidden_affine_forward' -> ('hidden_', 'affine_forward'); None for cells we do not judge."""
+    for prefix in KINDS:
+        if grade_id.startswith(prefix) and grade_id[len(prefix):] in TASKS:
+            return prefix, grade_id[len(prefix):]
+    return None
+
+
+def reference_cases(task, inputs, overrides=None):
+    """Outputs of the reference (optionally with some functions replaced) on every case."""
+    namespace = {**NAMESPACE, **(overrides or {})}
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return [run_case(task, namespace, case) for case in inputs]
+
+
+def known_mistakes(task, inputs):
+    """[(hint, outputs per case)] for every known mistake of the task."""
+    return [(m.hint, reference_cases(task, inputs, m.overrides)) for m in mistakes_for(task.name)]
+
+
+def verify(name, seed, encoded_cases):
+    """Judge the encoded outputs of task `name` on the inputs of `seed`."""
+    task = TASKS[name]
+    inputs = task.inputs(seed)
+    if not isinstance(encoded_cases, list) or len(encoded_cases) != len(inputs):
+        return Judgement(0, len(inputs), f"{name}: the collected outputs are incomplete")
+    try:
+        got = [payload.decode_case(case) for case in encoded_cases]
+    except Exception as error:
+        return Judgement(0, len(inputs), f"{name}: the collected outputs could not be read ({type(error).__name__})")
+    return judge(task, inputs, got, reference_cases(task, inputs), known_mistakes(task, inputs))
+
+
+def fixture_entry(name):
+    """What a self-check needs for task `name`: expected outputs and known mistakes' outputs, encoded."""
+    task = TASKS[name]
+    inputs = task.inputs(FIXTURE_SEED)
+    return {
+        "expected": [payload.encode_case(case) for case in reference_cases(task, inputs)],
+        "mistakes": [{"hint": hint, "cases": [payload.encode_case(case) for case in cases]}
+                     for hint, cases in known_mistakes(task, inputs)],
+    }

@@ -1,0 +1,103 @@
+"""Compare a namespace's outputs with the expected ones and say, in one line, what differs.
+
+Used by the visible self-checks (in the student's kernel, against shipped fixtures) and by the
+grader (in its own process, against the reference). Only the grader's verdicts award points.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .payload import Unusable
+
+
+@dataclass(frozen=True)
+class Judgement:
+    passed: int
+    total: int
+    message: str  # empty when every case passed
+
+    @property
+    def fraction(self):
+        return self.passed / self.total if self.total else 0.0
+
+
+def first_difference(got, expected, rtol):
+    """None when the two case outputs agree, else (output name, sentence)."""
+    if "error" in got:
+        return "error", got["error"]
+    for name, want in expected.items():
+        if name not in got:
+            return name, f"no `{name}` was returned"
+        problem = compare_values(name, got[name], want, rtol)
+        if problem:
+            return name, problem
+    return None
+
+
+def compare_values(name, got, want, rtol):
+    """One sentence describing how `got` differs from `want`, or None when they agree."""
+    if name.startswith("input:"):
+        if isinstance(got, Unusable) or np.shape(got) != np.shape(want) or not np.array_equal(got, want):
+            return f"the input `{name[6:]}` was changed in place; work on a copy or build new arrays"
+        return None
+    if isinstance(got, Unusable):
+        return f"`{name}` should be a number or array, got {got.description}"
+    got = np.asarray(got)
+    if got.dtype.kind not in "biuf":
+        return f"`{name}` has dtype {got.dtype}, expected real numbers"
+    want = np.asarray(want)
+    if got.shape != want.shape and not (got.size == want.size == 1 and want.ndim == 0):
+        return f"`{name}` has shape {got.shape}, expected {want.shape}"
+    got, want = got.reshape(want.shape).astype(np.float64), want.astype(np.float64)
+    bad = ~np.isfinite(got) & np.isfinite(want)
+    if bad.any():
+        return f"`{name}` contains {'NaN' if np.isnan(got[bad]).any() else 'inf'}{at(bad, want.ndim)}"
+    with np.errstate(invalid="ignore"):
+        error = np.abs(got - want) / np.maximum(1e-8, np.abs(got) + np.abs(want))
+    error = np.where(np.isnan(error), 0.0, error)  # both inf of the same sign, or both NaN
+    if not (error > rtol).any():
+        return None
+    worst = np.unravel_index(np.argmax(error), error.shape) if error.ndim else ()
+    return (f"`{name}` differs{at_index(worst)}: got {got[worst]:.6g}, expected {want[worst]:.6g} "
+            f"(relative error {error[worst]:.1e})")
+
+
+def at(mask, ndim):
+    return at_index(np.unravel_index(np.argmax(mask), mask.shape)) if ndim else ""
+
+
+def at_index(index):
+    return f" at index {tuple(int(i) for i in index)}" if len(index) else ""
+
+
+def judge(task, inputs, got_cases, expected_cases, mistakes=()):
+    """Judge every case of a task.
+
+    mistakes: (hint, outputs per case) pairs; a failing case whose differing output equals a
+    mistake's names that mistake.
+    """
+    failures = []
+    for index, (got, expected) in enumerate(zip(got_cases, expected_cases)):
+        difference = first_difference(got, expected, task.rtol)
+        if difference is not None:
+            failures.append((index, difference))
+    total = len(expected_cases)
+    if not failures:
+        return Judgement(total, total, "")
+    index, (name, sentence) = failures[0]
+    message = f"{task.name}: {sentence} (case {index + 1} of {total}: {task.describe(inputs[index])})"
+    hint = matching_mistake(got_cases[index], name, mistakes, index, task.rtol)
+    if hint:
+        message += f". Hint: {hint}"
+    return Judgement(total - len(failures), total, message)
+
+
+def matching_mistake(got, name, mistakes, index, rtol):
+    """The hint of the first mistake whose output `name` equals the student's on this case."""
+    if name == "error" or name not in got:
+        return None
+    for hint, cases in mistakes:
+        theirs = cases[index]
+        if name in theirs and compare_values(name, got[name], theirs[name], rtol) is None:
+            return hint
+    return None

@@ -1,0 +1,52 @@
+"""The probe: run a student's objects on inputs picked at grading time and hand the raw outputs over.
+
+The probe judges nothing. It emits one display output of its own MIME type and then stops the cell
+with an error, so a graded cell scores zero unless the grader, in its own process, replaces every
+output of the cell with its verdict.
+"""
+import os
+
+from . import payload
+from .tasks import TASKS, run_case
+
+SEED_VARIABLE = "BACKPROP_LAB_SEED"
+
+
+class KitMessage(Exception):
+    """An exception IPython shows as its message alone, without a traceback."""
+
+    def _render_traceback_(self):
+        return [str(self)]
+
+
+class AwaitingVerdict(KitMessage):
+    pass
+
+
+def collect(name, namespace, seed):
+    """Run task `name` on the namespace for a seed -> list of JSON-safe case outputs."""
+    task = TASKS[name]
+    return [payload.encode_case(run_case(task, namespace, inputs)) for inputs in task.inputs(seed)]
+
+
+def emit(name, encoded_cases):
+    """Display the outputs for the grader, then stop the cell (zero points unless the grader judges it)."""
+    from IPython.display import display
+
+    data = {payload.MIME_TYPE: {"task": name, "cases": encoded_cases}, "text/plain": f"<outputs of {name}>"}
+    display(data, raw=True)
+    raise AwaitingVerdict(f"{name}: outputs collected; the grader judges them outside this notebook")
+
+
+def grading_seed():
+    """The seed the grader chose for this notebook, or None outside grading."""
+    value = os.environ.get(SEED_VARIABLE)
+    return int(value) if value and value.isdigit() else None
+
+
+def probe(name, namespace):
+    """A hidden-test cell's whole body: collect `name`'s outputs on the grader's inputs."""
+    seed = grading_seed()
+    if seed is None:
+        raise KitMessage(f"{name}: hidden tests only run when the instructor grades the notebook")
+    emit(name, collect(name, namespace, seed))
