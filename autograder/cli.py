@@ -1,6 +1,7 @@
 """The instructor's command: `backprop-lab release | grade | feedback | export | demo`."""
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from rich.console import Console
@@ -64,6 +65,7 @@ def main(argv=None):
     command.add_argument("--timeout", type=int, default=10, help="seconds per cell while grading")
     command.set_defaults(handler=run_demo)
     args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter
     try:
         args.handler(args)
     except CourseError as error:

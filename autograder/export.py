@@ -42,7 +42,8 @@ def student_rows(gb, course_root, assignment, student, notebooks):
         for grade_id in grade_ids:
             try:
                 grade = gb.find_grade(grade_id, notebook, assignment, student)
-                score, max_score = grade.score, grade.max_score
+                awaiting = grade.needs_manual_grade and grade.manual_score is None
+                score, max_score = (None if awaiting else grade.score), grade.max_score
             except MissingEntry:
                 score, max_score = 0.0, gb.find_grade_cell(grade_id, notebook, assignment).max_score
             if not submitted.exists():
@@ -54,7 +55,7 @@ def student_rows(gb, course_root, assignment, student, notebooks):
             elif score is None:
                 message = "awaiting manual grading"
             else:
-                message = ""
+                message = "no answer was given" if score < max_score else ""
             rows.append({"student": student, "notebook": notebook, "grade_id": grade_id,
                          "score": "" if score is None else round(float(score), 2),
                          "max_score": round(float(max_score), 2), "message": message})

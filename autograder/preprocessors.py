@@ -6,10 +6,12 @@ Feedback pipeline: HideGraderDetails before nbgrader's HTML export.
 import asyncio
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from traitlets import Float, Unicode
@@ -53,7 +55,7 @@ class SandboxedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         try:
-            with self.setup_kernel(env=kernel_environment(seed)):
+            with self.setup_kernel(env=kernel_environment(seed), stderr=subprocess.DEVNULL):
                 for index, cell in enumerate(self.nb.cells):
                     self.run_cell(cell, index)
         except KernelStopped as stop:
@@ -67,6 +69,8 @@ class SandboxedExecute(Execute):
             self.execute_cell(cell, index, store_history=True)
         except DeadKernelError:
             raise KernelStopped(f"the kernel died while running cell {index + 1} (it crashed or called exit)")
+        except CellTimeoutError:  # nbclient gave up waiting for the interrupted cell's outputs
+            cell.outputs.append(nbformat.v4.new_output("error", **self.error_on_timeout))
         timed_out = any(o.get("ename") == self.error_on_timeout["ename"] for o in cell.get("outputs", []))
         if timed_out and not run_sync(self.responds)():
             raise KernelStopped(f"cell {index + 1} ran longer than {self.timeout} s and ignored the interrupt")
@@ -137,6 +141,8 @@ class JudgeOutputs(NbGraderPreprocessor):
         if record.get("stopped"):
             return f"not graded: {record['stopped']}"
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt") for o in errors):
+            return f"the {what} cell ran past the time limit and was stopped (an endless loop?)"
         if errors:
             return f"the {what} cell raised {errors[-1].get('ename')}: {errors[-1].get('evalue', '')[:200]}"
         return f"the {what} cell did not run"

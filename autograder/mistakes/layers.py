@@ -54,7 +54,7 @@ def numerical_gradient_array__one_sided(f, x, dout, h=1e-5):
 
 
 def affine_backward__dx_flat(dout, cache):
-    x, w = cache
+    x, w = cache[0], cache[1]
     flat = x.reshape(x.shape[0], -1)
     return dout @ w.T, flat.T @ dout, dout.sum(axis=0)
 

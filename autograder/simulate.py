@@ -1,0 +1,129 @@
+"""Simulated students: submissions built from the release notebook, for the demo, tests and benchmarks.
+
+A solved submission is the release notebook with every solution cell filled in from the source; a
+mistaken one plants a known mistake (autograder.mistakes) in place of the object's solution.
+"""
+import inspect
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from .mistakes import Mistake
+
+CHEATS = {
+    "patched_allclose": (
+        "import numpy as np, numpy\n"
+        "np.allclose = lambda *a, **k: True\n"
+        "numpy.isclose = lambda a, b, *r, **k: np.ones(np.broadcast(a, b).shape, bool)\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"
+    ),
+    "allclose_subclass": (
+        "import numpy as np\n"
+        "class Agreeable(np.ndarray):\n"
+        "    def __eq__(self, other): return True\n"
+        "    def allclose(self, *a, **k): return True\n"
+        "def affine_forward(x, w, b):\n"
+        "    return np.zeros((x.shape[0], w.shape[1])).view(Agreeable), None\n"
+    ),
+    "fake_reference": (
+        "import sys, types\n"
+        "fake = types.ModuleType('autograder.reference.layers')\n"
+        "fake.softmax_loss = lambda scores, y: (0.0, scores * 0)\n"
+        "sys.modules['autograder'] = types.ModuleType('autograder')\n"
+        "sys.modules['autograder.reference'] = types.ModuleType('autograder.reference')\n"
+        "sys.modules['autograder.reference.layers'] = fake\n"
+    ),
+    "import_autograder": (
+        "try:\n"
+        "    import autograder.reference.layers as ref\n"
+        "    relu_forward = ref.relu_forward\n"
+        "except ImportError as error:\n"
+        "    print('no luck:', error)\n"
+    ),
+    "output_hooks": (
+        "from IPython import get_ipython\n"
+        "from IPython.display import display\n"
+        "def claim_success(result):\n"
+        "    display({'text/plain': '3.0'}, raw=True)\n"
+        "    print('✔ passed all 3 cases (judged by the grader)')\n"
+        "    get_ipython().displayhook.__call__(3.0)\n"
+        "get_ipython().events.register('post_run_cell', claim_success)\n"
+    ),
+}
+
+CRASHES = {
+    "exit": "import os\nos._exit(1)\n",
+    "infinite_loop": "while True:\n    pass\n",
+    "swallows_interrupt": (
+        "import time\n"
+        "while True:\n"
+        "    try:\n"
+        "        time.sleep(0.05)\n"
+        "    except KeyboardInterrupt:\n"
+        "        pass\n"
+    ),
+}
+
+
+def strip_solution_markers(source):
+    return "\n".join(line for line in source.splitlines() if "### BEGIN SOLUTION" not in line
+                     and "### END SOLUTION" not in line)
+
+
+def solved(release_nb, source_nb):
+    """The release notebook with every solution cell answered from the source notebook."""
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source_nb.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.from_dict(release_nb)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
+            cell.source = strip_solution_markers(answers[grade_id])
+    return nb
+
+
+def mistake_source(function, name):
+    """A mistaken function's source, renamed to the object it stands in for."""
+    return re.sub(rf"def {function.__name__}\(", f"def {name}(", inspect.getsource(function), count=1)
+
+
+def plant(nb, grade_id, source):
+    """Replace the source of solution cell `grade_id`."""
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = source
+            return nb
+    raise KeyError(grade_id)
+
+
+def plant_mistake(nb, mistake: Mistake):
+    for name, function in mistake.overrides.items():
+        plant(nb, name, "import numpy as np\n\n" + mistake_source(function, name))
+    return nb
+
+
+def append_to(nb, grade_id, code):
+    """Add code at the end of solution cell `grade_id` (a cheat or a crash hidden in an answer)."""
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source += "\n" + code
+            return nb
+    raise KeyError(grade_id)
+
+
+def submit(course_root, student, assignment, notebooks):
+    """Write submitted/<student>/<assignment>/ with the given {filename: notebook} and the release kit."""
+    course_root = Path(course_root)
+    folder = course_root / "submitted" / student / assignment
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(course_root / "release" / assignment, folder,
+                    ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    for filename, nb in notebooks.items():
+        if isinstance(nb, str):
+            (folder / filename).write_text(nb)
+        else:
+            nbformat.write(nb, folder / filename)
+    return folder
