@@ -45,12 +45,12 @@ def numerical_gradient_array(f, x, dout, h=1e-5):
 def affine_forward(x, w, b):
     """x (N, d1..dk), w (D, M), b (M,) -> out (N, M)."""
     out = x.reshape(x.shape[0], -1) @ w + b
-    return out, (x, w)
+    return out, (x, w, b)
 
 
 def affine_backward(dout, cache):
     """dout (N, M) -> dx (N, d1..dk), dw (D, M), db (M,)."""
-    x, w = cache
+    x, w, _ = cache
     dx = (dout @ w.T).reshape(x.shape)
     dw = x.reshape(x.shape[0], -1).T @ dout
     db = dout.sum(axis=0)

@@ -85,7 +85,8 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     if not failures:
         return Judgement(total, total, "")
     index, (name, sentence) = failures[0]
-    message = f"{task.name}: {sentence} (case {index + 1} of {total}: {task.describe(inputs[index])})"
+    named = sentence if sentence.startswith(task.name) else f"{task.name}: {sentence}"
+    message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])})"
     hint = matching_mistake(got_cases[index], name, mistakes, index, task.rtol)
     if hint:
         message += f". Hint: {hint}"

@@ -1,0 +1,126 @@
+"""Shared fixtures: one scratch course, released once, and one graded class of simulated students.
+
+Grading every simulated submission in a single batch is what makes the suite fast: each test then
+reads the scores and verdicts it needs from that batch.
+"""
+import csv
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.demo import fresh_course
+from autograder.export import export
+from autograder.grading import grade
+from autograder.mistakes.layers import MISTAKES
+from autograder.release import release
+from autograder.simulate import CHEATS, CRASHES, append_to, plant, plant_mistake, solved, submit
+
+REPO = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "fcnet"
+NOTEBOOK = "01_layers.ipynb"
+TIMEOUT = 5
+
+
+def mistake_rounds():
+    """Groups of mistakes with at most one per task, so each group can share one submission."""
+    rounds = []
+    for mistake in MISTAKES:
+        for group in rounds:
+            if all(m.task != mistake.task for m in group):
+                group.append(mistake)
+                break
+        else:
+            rounds.append([mistake])
+    return rounds
+
+
+def body(name, signature, code):
+    return f"import numpy as np\n\ndef {name}{signature}:\n" + "".join(f"    {line}\n" for line in code.splitlines())
+
+
+def wrong_everywhere(nb):
+    """Plant plausible but wrong implementations (zeros) for a few objects a cheat then tries to cover."""
+    plant(nb, "relu_forward", body("relu_forward", "(x)", "return np.zeros_like(x), x"))
+    plant(nb, "softmax_loss", body("softmax_loss", "(scores, y)", "return 0.0, np.zeros_like(scores)"))
+    return nb
+
+
+def build_class(release_nb, source_nb):
+    """{student: (notebook or raw text, what it tests)}."""
+    students = {
+        "solution": solved(release_nb, source_nb),
+        "release": nbformat.from_dict(release_nb),
+    }
+    for index, group in enumerate(mistake_rounds()):
+        nb = solved(release_nb, source_nb)
+        for mistake in group:
+            plant_mistake(nb, mistake)
+        students[f"mistakes{index}"] = nb
+    noisy = solved(release_nb, source_nb)
+    plant(noisy, "relu_forward", body("relu_forward", "(x)", "np.sqrt(-np.ones(1))  # RuntimeWarning on stderr\n"
+                                      "return np.maximum(0, x), x"))
+    append_to(noisy, "rel_error", "import sys\nprint('debug output', file=sys.stderr)")
+    students["noisy"] = noisy
+    for cheat in ("patched_allclose", "fake_reference", "output_hooks"):
+        students[f"cheat_{cheat}"] = append_to(wrong_everywhere(solved(release_nb, source_nb)), "rel_error",
+                                               CHEATS[cheat])
+    students["cheat_allclose_subclass"] = plant(solved(release_nb, source_nb), "affine_forward",
+                                                CHEATS["allclose_subclass"])
+    students["cheat_import_autograder"] = plant(solved(release_nb, source_nb), "relu_forward",
+                                                "def relu_forward(x):\n    raise NotImplementedError\n"
+                                                + CHEATS["import_autograder"])
+    students["crash_exit"] = append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])
+    students["crash_loop"] = plant(solved(release_nb, source_nb), "tanh_forward",
+                                   body("tanh_forward", "(x)", CRASHES["infinite_loop"]))
+    students["crash_swallow"] = plant(solved(release_nb, source_nb), "svm_loss",
+                                      body("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))
+    students["corrupt"] = '{"cells": [ not json'
+    return students
+
+
+class GradedClass:
+    def __init__(self, course, students, outcomes, csv_path):
+        self.course, self.students, self.outcomes = course, students, outcomes
+        with open(csv_path) as handle:
+            self.rows = list(csv.DictReader(handle))
+
+    def cells(self, student):
+        """{grade_id: (score or None, max_score, message)} for one student."""
+        return {r["grade_id"]: (float(r["score"]) if r["score"] else None, float(r["max_score"]), r["message"])
+                for r in self.rows if r["student"] == student}
+
+    def autograded(self, student):
+        return nbformat.read(self.course / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory):
+    """A scratch course (source, kit, nbgrader config) released once."""
+    root = tmp_path_factory.mktemp("course")
+    fresh_course(root)
+    release(root, ASSIGNMENT)
+    return root
+
+
+@pytest.fixture(scope="session")
+def notebooks(course):
+    return (nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4),
+            nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4))
+
+
+@pytest.fixture(scope="session")
+def graded(course, notebooks):
+    students = build_class(*notebooks)
+    for student, nb in students.items():
+        submit(course, student, ASSIGNMENT, {NOTEBOOK: nb})
+    outcomes = grade(course, ASSIGNMENT, timeout=TIMEOUT, show_progress=False)
+    return GradedClass(course, students, outcomes, export(course, ASSIGNMENT))
+
+
+def copy_course(course, tmp_path):
+    """An independent copy of the released course, for tests that change its configuration."""
+    target = tmp_path / "course"
+    shutil.copytree(course, target, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback", "exports"))
+    return target

@@ -1,0 +1,122 @@
+"""Grading with real nbgrader, real kernels and the verdicts judged in the grader's process."""
+from assignments.tasks import TASKS
+from autograder.grading import grade
+from autograder.export import export
+
+from conftest import ASSIGNMENT, TIMEOUT, mistake_rounds
+
+TESTED_CELLS = [f"{kind}_{name}" for name in TASKS for kind in ("check", "hidden")]
+
+
+def task_of(grade_id):
+    return grade_id.split("_", 1)[1]
+
+
+def test_every_graded_object_has_a_self_check_and_a_hidden_test(graded):
+    cells = graded.cells("solution")
+    assert set(TESTED_CELLS) <= set(cells)
+    for name in TASKS:
+        assert cells[f"hidden_{name}"][1] > cells[f"check_{name}"][1] > 0
+
+
+def test_source_solutions_get_full_marks(graded):
+    cells = graded.cells("solution")
+    for grade_id in TESTED_CELLS:
+        score, max_score, message = cells[grade_id]
+        assert score == max_score, (grade_id, message)
+        assert message == ""
+    questions = [g for g in cells if g.startswith("question_")]
+    assert questions and all(cells[g][0] is None and "manual" in cells[g][2] for g in questions)
+
+
+def test_release_scores_zero_naming_not_implemented(graded):
+    cells = graded.cells("release")
+    for grade_id in TESTED_CELLS:
+        score, _, message = cells[grade_id]
+        assert score == 0, grade_id
+        assert "NotImplementedError" in message, (grade_id, message)
+
+
+def test_each_known_mistake_loses_only_its_objects_points_with_a_named_hint(graded):
+    for index, group in enumerate(mistake_rounds()):
+        cells = graded.cells(f"mistakes{index}")
+        targeted = {m.task: m for m in group}
+        for grade_id in TESTED_CELLS:
+            score, max_score, message = cells[grade_id]
+            mistake = targeted.get(task_of(grade_id))
+            if mistake is None:
+                assert score == max_score, (index, grade_id, message)
+            elif grade_id.startswith("hidden_"):
+                assert score < max_score, (mistake.slug, message)
+                assert mistake.hint in message, (mistake.slug, message)
+
+
+def test_cheats_earn_nothing_on_the_cells_they_target(graded):
+    for student in ("cheat_patched_allclose", "cheat_fake_reference", "cheat_output_hooks"):
+        cells = graded.cells(student)
+        for grade_id in ("check_relu_forward", "hidden_relu_forward", "check_softmax_loss", "hidden_softmax_loss"):
+            assert cells[grade_id][0] == 0, (student, grade_id)
+        assert cells["hidden_affine_forward"][0] == cells["hidden_affine_forward"][1]  # honest work still counts
+    subclass = graded.cells("cheat_allclose_subclass")
+    assert subclass["hidden_affine_forward"][0] == 0 and subclass["check_affine_forward"][0] == 0
+
+
+def test_nothing_but_the_verdict_survives_in_a_graded_cell(graded):
+    nb = graded.autograded("cheat_output_hooks")
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in TESTED_CELLS:
+            (output,) = cell.outputs
+            if output.output_type == "stream":
+                assert output.text.startswith("✔") and "judged by the grader" in output.text
+            else:
+                assert output.output_type == "error" and output.ename == "Failed"
+    relu = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "hidden_relu_forward")
+    assert "3.0" not in str(relu.outputs) and "✔" not in str(relu.outputs)
+
+
+def test_the_student_kernel_cannot_import_the_autograder(graded):
+    cells = graded.cells("cheat_import_autograder")
+    assert cells["hidden_relu_forward"][0] == 0
+    nb = graded.autograded("cheat_import_autograder")
+    attempt = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relu_forward")
+    assert "No module named 'autograder'" in str(attempt.outputs)
+
+
+def test_stray_stderr_does_not_cost_points(graded):
+    cells = graded.cells("noisy")
+    assert all(cells[g][0] == cells[g][1] for g in TESTED_CELLS), cells
+
+
+def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_on(graded):
+    assert not any(graded.outcomes[s] for s in graded.outcomes if s != "corrupt")
+    exited = graded.cells("crash_exit")
+    assert exited["hidden_rel_error"][0] == 2  # cells before the crash still count
+    assert exited["hidden_svm_loss"][0] == 0 and "kernel died" in exited["hidden_svm_loss"][2]
+    looped = graded.cells("crash_loop")
+    assert looped["hidden_tanh_forward"][0] == 0 and "time limit" in looped["hidden_tanh_forward"][2]
+    assert looped["hidden_svm_loss"][0] == 3  # the kernel survived the interrupt
+    swallowed = graded.cells("crash_swallow")
+    assert swallowed["hidden_svm_loss"][0] == 0 and "ignored the interrupt" in swallowed["hidden_svm_loss"][2]
+    assert swallowed["hidden_softmax_loss"][0] == 3
+    corrupt = graded.cells("corrupt")
+    assert graded.outcomes["corrupt"] and all(corrupt[g][0] == 0 for g in TESTED_CELLS)
+    assert "JSON" in corrupt["hidden_rel_error"][2]
+    assert graded.cells("solution")["hidden_svm_loss"][0] == 3
+
+
+def test_regrading_gives_identical_scores_and_seed(graded):
+    student = "mistakes0"
+    before = graded.cells(student)
+    seed = graded.autograded(student).metadata["backprop_lab"]["seed"]
+    grade(graded.course, ASSIGNMENT, [student], timeout=TIMEOUT, show_progress=False)
+    export(graded.course, ASSIGNMENT)
+    assert graded.autograded(student).metadata["backprop_lab"]["seed"] == seed
+    from conftest import GradedClass
+    again = GradedClass(graded.course, {}, {}, graded.course / "exports" / ASSIGNMENT / "grades.csv")
+    assert again.cells(student) == before
+    assert any(score not in (0, max_score) for score, max_score, _ in before.values() if score is not None)
+
+
+def test_seeds_differ_between_students(graded):
+    seeds = {graded.autograded(s).metadata["backprop_lab"]["seed"] for s in ("solution", "release", "noisy")}
+    assert len(seeds) == 3
