@@ -44,6 +44,11 @@ def grading_seed():
     return int(value) if value and value.isdigit() else None
 
 
+def autograding():
+    """True inside an nbgrader autograde run (stock or ours), where a notebook must not judge itself."""
+    return grading_seed() is not None or os.environ.get("NBGRADER_EXECUTION") == "autograde"
+
+
 def probe(name, namespace):
     """A hidden-test cell's whole body: collect `name`'s outputs on the grader's inputs."""
     seed = grading_seed()

@@ -1,4 +1,5 @@
 """`python -m assignments check NOTEBOOK`: run a notebook and report every self-check cell."""
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -12,7 +13,7 @@ def self_check_results(path, timeout=60):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, resources={"metadata": {"path": str(path.parent)}})
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)
     except DeadKernelError:
         pass  # cells after the crash have no outputs and are reported as not run
     results = []

@@ -1,0 +1,51 @@
+"""Feedback reports and grade exports: verdicts and hints in, hidden tests and grader paths out."""
+import csv
+import json
+
+import nbformat
+
+from autograder.feedback import feedback
+
+from conftest import ASSIGNMENT, NOTEBOOK
+
+
+def hidden_test_lines(course):
+    nb = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    lines = set()
+    for cell in nb.cells:
+        if "### BEGIN HIDDEN TESTS" in cell.source:
+            block = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            lines |= {line.strip() for line in block.splitlines() if line.strip()}
+    return lines
+
+
+def test_feedback_html_shows_verdicts_but_no_hidden_tests_or_paths(graded):
+    outcomes = feedback(graded.course, ASSIGNMENT)
+    assert all(not outcomes[s] for s in outcomes if s != "corrupt")
+    secrets = hidden_test_lines(graded.course) | {"BEGIN HIDDEN TESTS", str(graded.course), "/autograder/"}
+    assert 'probe("svm_loss", globals())' in secrets
+    reports = list((graded.course / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))
+    assert len(reports) == len(graded.students) - 1  # the corrupt notebook could not be graded
+    for report in reports:
+        html = report.read_text()
+        leaked = [s for s in secrets if s in html]
+        assert not leaked, (report, leaked)
+    mistaken = (graded.course / "feedback" / "mistakes0" / ASSIGNMENT / "01_layers.html").read_text()
+    assert "Hint:" in mistaken and "judged by the grader" in mistaken
+
+
+def test_grades_csv_has_one_row_per_student_and_graded_cell(graded):
+    with open(graded.course / "exports" / ASSIGNMENT / "grades.csv") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert reader.fieldnames == ["student", "notebook", "grade_id", "score", "max_score", "message"]
+    per_student = {s: [r for r in rows if r["student"] == s] for s in graded.students}
+    counts = {len(r) for r in per_student.values()}
+    assert len(counts) == 1 and counts.pop() == 29  # 13 checks, 13 hidden tests, 3 written answers
+    assert all(r["message"] == "" for r in per_student["solution"] if r["grade_id"].startswith(("check", "hidden")))
+
+
+def test_one_json_per_student_with_totals(graded):
+    summary = json.loads((graded.course / "exports" / ASSIGNMENT / "solution.json").read_text())
+    assert summary["student"] == "solution" and summary["score"] == 45 and summary["max_score"] == 48
+    assert len(summary["cells"]) == 29

@@ -1,0 +1,99 @@
+"""The student kit: self-check lines, the `check` command, nbgrader validate, and payload safety."""
+import io
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from assignments import payload
+from assignments.selfcheck import SelfCheckFailed, check
+from autograder.mistakes.layers import relu_backward__dout_mask, softmax_loss__no_max_shift
+from autograder.reference import NAMESPACE
+from autograder.simulate import solved
+
+from conftest import ASSIGNMENT, NOTEBOOK
+
+
+@pytest.fixture
+def student_folder(course, tmp_path):
+    folder = tmp_path / "student"
+    shutil.copytree(course / "release" / ASSIGNMENT, folder)
+    return folder
+
+
+def run_check(folder, notebook):
+    return subprocess.run([sys.executable, "-m", "assignments", "check", notebook], cwd=folder,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_check_command_fails_on_the_release_and_lists_each_failure(student_folder):
+    result = run_check(student_folder, NOTEBOOK)
+    assert result.returncode == 1
+    assert result.stdout.count("✘") == 13 and "NotImplementedError" in result.stdout
+    assert "0 of 13 self-checks pass" in result.stdout
+
+
+def test_check_command_passes_a_solved_notebook(student_folder, notebooks):
+    nbformat.write(solved(*notebooks), student_folder / NOTEBOOK)
+    result = run_check(student_folder, NOTEBOOK)
+    assert result.returncode == 0, result.stdout
+    assert "13 of 13 self-checks pass" in result.stdout
+
+
+def test_check_command_reports_a_missing_notebook(student_folder):
+    assert run_check(student_folder, "nope.ipynb").returncode == 2
+
+
+def test_nbgrader_validate_reports_failing_self_checks(student_folder):
+    result = subprocess.run([sys.executable, "-m", "nbgrader", "validate", NOTEBOOK], cwd=student_folder,
+                            capture_output=True, text=True, timeout=300)
+    assert "VALIDATION FAILED" in result.stdout
+    assert "NotImplementedError" in result.stdout and 'check("affine_forward"' in result.stdout
+
+
+def test_self_check_prints_one_pass_line(capsys):
+    check("relu_backward", NAMESPACE)
+    assert capsys.readouterr().out == "✔ relu_backward: all 3 checks pass\n"
+
+
+def test_self_check_names_the_mistake_instead_of_a_traceback():
+    with pytest.raises(SelfCheckFailed) as failure:
+        check("relu_backward", {**NAMESPACE, "relu_backward": relu_backward__dout_mask})
+    message = str(failure.value)
+    assert message.startswith("✘ relu_backward: `dx` differs at index") and "dout > 0" in message
+    assert failure.value._render_traceback_() == [message]
+
+
+def test_self_check_reports_nan_and_input_mutation():
+    with np.errstate(all="ignore"), pytest.raises(SelfCheckFailed, match="contains NaN.*around 1000"):
+        check("softmax_loss", {**NAMESPACE, "softmax_loss": softmax_loss__no_max_shift})
+
+    def relu_in_place(dout, cache):
+        dout[cache <= 0] = 0
+        return dout
+
+    with pytest.raises(SelfCheckFailed, match="input `dout` was changed in place"):
+        check("relu_backward", {**NAMESPACE, "relu_backward": relu_in_place})
+
+
+def test_self_check_reports_wrong_return_structure():
+    with pytest.raises(SelfCheckFailed, match=r"affine_forward should return \(out, cache\)"):
+        check("affine_forward", {**NAMESPACE, "affine_forward": lambda x, w, b: x.reshape(len(x), -1) @ w + b})
+
+
+def test_payload_round_trips_arrays_and_refuses_objects():
+    values = {"a": np.arange(6.0).reshape(2, 3), "loss": 1.5, "odd": {"not": "an array"}, "none": None}
+    decoded = payload.decode_case(payload.encode_case(values))
+    assert np.array_equal(decoded["a"], values["a"]) and float(decoded["loss"]) == 1.5
+    assert isinstance(decoded["odd"], payload.Unusable) and isinstance(decoded["none"], payload.Unusable)
+
+
+def test_payload_decoding_never_unpickles():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    import base64
+    with pytest.raises(ValueError):
+        payload.decode_value({"npy": base64.b64encode(buffer.getvalue()).decode()})
