@@ -18,6 +18,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT):
     c.CourseDirectory.course_id = "backprop-lab"
     c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db"
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+    c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout
     c.SandboxedExecute.course_root = root
     c.HideGraderDetails.course_root = root

@@ -77,6 +77,10 @@ def build_class(release_nb, source_nb):
     students["crash_swallow"] = plant(solved(release_nb, source_nb), "svm_loss",
                                       body("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))
     students["corrupt"] = '{"cells": [ not json'
+    deleted = solved(release_nb, source_nb)
+    deleted.cells = [c for c in deleted.cells
+                     if c.metadata.get("nbgrader", {}).get("grade_id") not in ("check_relu_forward", "hidden_relu_forward")]
+    students["deleted_cells"] = deleted
     return students
 
 

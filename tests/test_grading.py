@@ -104,6 +104,12 @@ def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_o
     assert graded.cells("solution")["hidden_svm_loss"][0] == 3
 
 
+def test_deleted_test_cells_are_restored_and_graded(graded):
+    cells = graded.cells("deleted_cells")
+    assert cells["hidden_relu_forward"][0] == cells["hidden_relu_forward"][1]
+    assert cells["check_relu_forward"][0] == cells["check_relu_forward"][1]
+
+
 def test_regrading_gives_identical_scores_and_seed(graded):
     student = "mistakes0"
     before = graded.cells(student)
