@@ -21,14 +21,25 @@ class Judgement:
         return self.passed / self.total if self.total else 0.0
 
 
-def first_difference(got, expected, rtol):
-    """None when the two case outputs agree, else (output name, sentence)."""
+def first_difference(got, expected, rtol, lenient=True):
+    """None when the two case outputs agree, else (output name, sentence).
+
+    Outputs named `ok:<claim>` are checks (1 or 0) worked out from the raw outputs; `info:<what>`
+    outputs are not compared, only quoted when a check fails. When `lenient`, a check that the expected
+    outputs fail themselves is skipped (it cannot be held against anyone).
+    """
     if "error" in got:
         return "error", got["error"]
     for name, want in expected.items():
+        if name.startswith("info:") or (lenient and name.startswith("ok:") and not np.all(want)):
+            continue
         if name not in got:
             return name, f"no `{name}` was returned"
         problem = compare_values(name, got[name], want, rtol)
+        if problem and name.startswith("ok:"):
+            details = ", ".join(f"{key[5:]} {float(value):.4g}" for key, value in got.items()
+                                if key.startswith("info:"))
+            problem += f" ({details})" if details else ""
         if problem:
             return name, problem
     return None
@@ -40,12 +51,16 @@ def compare_values(name, got, want, rtol):
         if isinstance(got, Unusable) or np.shape(got) != np.shape(want) or not np.array_equal(got, want):
             return f"the input `{name[6:]}` was changed in place; work on a copy or build new arrays"
         return None
+    if name.startswith("ok:"):
+        return None if bool(np.all(got)) == bool(np.all(want)) else f"{name[3:]}: not so"
     if isinstance(got, Unusable):
         return f"`{name}` should be a number or array, got {got.description}"
-    got = np.asarray(got)
+    got, want = np.asarray(got), np.asarray(want)
+    if want.dtype.kind in "US":
+        return None if got.shape == want.shape and np.array_equal(got, want) else \
+            f"`{name}` is {got.tolist()}, expected {want.tolist()}"
     if got.dtype.kind not in "biuf":
         return f"`{name}` has dtype {got.dtype}, expected real numbers"
-    want = np.asarray(want)
     if got.shape != want.shape and not (got.size == want.size == 1 and want.ndim == 0):
         return f"`{name}` has shape {got.shape}, expected {want.shape}"
     got, want = got.reshape(want.shape).astype(np.float64), want.astype(np.float64)
@@ -94,11 +109,18 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
 
 
 def matching_mistake(got, name, mistakes, index, rtol):
-    """The hint of the first mistake whose output `name` equals the student's on this case."""
+    """The hint of the mistake that explains the student's case best.
+
+    First choice: a mistake whose outputs all equal the student's; else the first whose output `name`
+    (the first one that differs from the expected) equals the student's.
+    """
     if name == "error" or name not in got:
         return None
-    for hint, cases in mistakes:
-        theirs = cases[index]
+    candidates = [(hint, cases[index]) for hint, cases in mistakes if "error" not in cases[index]]
+    for hint, theirs in candidates:
+        if first_difference(got, theirs, rtol, lenient=False) is None:
+            return hint
+    for hint, theirs in candidates:
         if name in theirs and compare_values(name, got[name], theirs[name], rtol) is None:
             return hint
     return None

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import payload
 from .judge import judge
 from .probe import KitMessage, autograding, collect, emit
-from .tasks import FIXTURE_SEED, TASKS, run_case
+from .tasks import FIXTURE_SEED, TASKS, run_case, summarized
 
 FIXTURES = Path(__file__).with_name("fixtures.json")
 
@@ -38,7 +38,7 @@ def check(name, namespace):
         emit(name, collect(name, namespace, FIXTURE_SEED))
     task = TASKS[name]
     inputs = task.inputs(FIXTURE_SEED)
-    got = [run_case(task, namespace, case) for case in inputs]
+    got = summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], namespace)
     expected, mistakes = expected_for(name)
     judgement = judge(task, inputs, got, expected, mistakes)
     if judgement.passed < judgement.total:

@@ -10,58 +10,79 @@ from rich.table import Table
 from .export import export
 from .feedback import feedback
 from .grading import grade
-from .mistakes.layers import MISTAKES
+from .mistakes import all_mistakes
 from .release import release
 from .simulate import CHEATS, CRASHES, append_to, plant, plant_mistake, solved, submit
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOK = "01_layers.ipynb"
+
+
+NOTEBOOK1, NOTEBOOK2 = "01_layers.ipynb", "02_two_layer_net.ipynb"
 
 
 def mistake(slug):
-    return next(m for m in MISTAKES if m.slug == slug)
+    return next(m for m in all_mistakes() if m.slug == slug)
+
+
+def solved_all(pairs):
+    return {name: solved(*pair) for name, pair in pairs.items()}
 
 
 def with_mistakes(*slugs):
-    def build(release_nb, source_nb):
-        nb = solved(release_nb, source_nb)
+    """Everything solved, then each named mistake planted in the notebook that holds its object."""
+    def build(pairs):
+        files = solved_all(pairs)
         for slug in slugs:
-            plant_mistake(nb, mistake(slug))
-        return nb
+            found = mistake(slug)
+            target = next(nb for nb in files.values()
+                          if set(found.sources()) <= {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells})
+            plant_mistake(target, found)
+        return files
     return build
 
 
 def with_code(grade_id, code, base="solved"):
-    def build(release_nb, source_nb):
-        nb = solved(release_nb, source_nb) if base == "solved" else nbformat.from_dict(release_nb)
-        return append_to(nb, grade_id, code)
+    """Notebook 1 with `code` appended to one answer; notebook 2 solved (or both untouched)."""
+    def build(pairs):
+        files = solved_all(pairs) if base == "solved" else {n: nbformat.from_dict(p[0]) for n, p in pairs.items()}
+        append_to(files[NOTEBOOK1], grade_id, code)
+        return files
     return build
 
 
 def with_body(name, signature, body):
     """A solution where `name` runs `body` when called (an endless loop, a crash)."""
-    def build(release_nb, source_nb):
+    def build(pairs):
+        files = solved_all(pairs)
         code = f"def {name}{signature}:\n" + "".join(f"    {line}\n" for line in body.splitlines())
-        return plant(solved(release_nb, source_nb), name, code)
+        plant(files[NOTEBOOK1], name, code)
+        return files
     return build
 
 
+def corrupt_first(pairs):
+    files = solved_all(pairs)
+    files[NOTEBOOK1] = '{"cells": [ this is not json'
+    return files
+
+
 CLASS = [
-    ("alice", "complete solution", lambda release_nb, source_nb: solved(release_nb, source_nb)),
+    ("alice", "complete solution", solved_all),
     ("bob", "ReLU backward masked with dout > 0; softmax without the max shift",
      with_mistakes("relu_backward__dout_mask", "softmax_loss__no_max_shift")),
-    ("carol", "one-sided numerical gradient; affine dx returned flat",
-     with_mistakes("numerical_gradient__one_sided", "affine_backward__dx_flat")),
-    ("dan", "sigmoid backward uses x; SVM loss summed",
-     with_mistakes("sigmoid_forward__caches_input", "svm_loss__summed")),
-    ("erin", "untouched release notebook", lambda release_nb, source_nb: nbformat.from_dict(release_nb)),
-    ("frank", "calls os._exit halfway through", with_code("relu_forward", CRASHES["exit"])),
+    ("carol", "one-sided numerical gradient; affine dx returned flat; two-layer net without its ReLU",
+     with_mistakes("numerical_gradient__one_sided", "affine_backward__dx_flat", "TwoLayerNet__no_relu")),
+    ("dan", "sigmoid backward uses x; SVM loss summed; biases regularised",
+     with_mistakes("sigmoid_forward__caches_input", "svm_loss__summed", "TwoLayerNet__reg_biases")),
+    ("erin", "untouched release notebooks", lambda pairs: {n: nbformat.from_dict(p[0]) for n, p in pairs.items()}),
+    ("frank", "calls os._exit halfway through notebook 1", with_code("relu_forward", CRASHES["exit"])),
     ("grace", "tanh_forward loops forever", with_body("tanh_forward", "(x)", CRASHES["infinite_loop"])),
     ("heidi", "svm_loss loops, swallowing KeyboardInterrupt",
      with_body("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"])),
     ("ivan", "untouched stubs + monkeypatched numpy and fake-pass output hooks",
      with_code("rel_error", CHEATS["patched_allclose"] + CHEATS["output_hooks"], base="release")),
-    ("judy", "corrupt notebook file", lambda release_nb, source_nb: '{"cells": [ this is not json'),
+    ("judy", "notebook 1 is a corrupt file; notebook 2 solved", corrupt_first),
+    ("ken", "layers keep stale weights; weights drawn with rand", with_mistakes("Affine__stale", "TwoLayerNet__rand_init")),
 ]
 
 
@@ -76,10 +97,11 @@ def fresh_course(course):
 
 
 def simulate_class(course, assignment="fcnet"):
-    release_nb = nbformat.read(course / "release" / assignment / NOTEBOOK, as_version=4)
-    source_nb = nbformat.read(course / "source" / assignment / NOTEBOOK, as_version=4)
+    release_folder, source_folder = course / "release" / assignment, course / "source" / assignment
+    pairs = {path.name: (nbformat.read(path, as_version=4), nbformat.read(source_folder / path.name, as_version=4))
+             for path in sorted(release_folder.glob("*.ipynb"))}
     for student, _, build in CLASS:
-        submit(course, student, assignment, {NOTEBOOK: build(release_nb, source_nb)})
+        submit(course, student, assignment, build(pairs))
 
 
 def demo(course, timeout, console, assignment="fcnet"):

@@ -3,14 +3,13 @@
 A solved submission is the release notebook with every solution cell filled in from the source; a
 mistaken one plants a known mistake (autograder.mistakes) in place of the object's solution.
 """
-import inspect
-import re
 import shutil
 from pathlib import Path
 
 import nbformat
 
 from .mistakes import Mistake
+from .solutions import strip_solution_markers
 
 CHEATS = {
     "patched_allclose": (
@@ -67,11 +66,6 @@ CRASHES = {
 }
 
 
-def strip_solution_markers(source):
-    return "\n".join(line for line in source.splitlines() if "### BEGIN SOLUTION" not in line
-                     and "### END SOLUTION" not in line)
-
-
 def solved(release_nb, source_nb):
     """The release notebook with every solution cell answered from the source notebook."""
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source_nb.cells
@@ -84,11 +78,6 @@ def solved(release_nb, source_nb):
     return nb
 
 
-def mistake_source(function, name):
-    """A mistaken function's source, renamed to the object it stands in for."""
-    return re.sub(rf"def {function.__name__}\(", f"def {name}(", inspect.getsource(function), count=1)
-
-
 def plant(nb, grade_id, source):
     """Replace the source of solution cell `grade_id`."""
     for cell in nb.cells:
@@ -99,8 +88,8 @@ def plant(nb, grade_id, source):
 
 
 def plant_mistake(nb, mistake: Mistake):
-    for name, function in mistake.overrides.items():
-        plant(nb, name, "import numpy as np\n\n" + mistake_source(function, name))
+    for name, source in mistake.sources().items():
+        plant(nb, name, "import numpy as np\n\n" + source)
     return nb
 
 

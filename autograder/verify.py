@@ -5,7 +5,7 @@ import numpy as np
 
 from assignments import payload
 from assignments.judge import Judgement, judge
-from assignments.tasks import FIXTURE_SEED, TASKS, run_case
+from assignments.tasks import FIXTURE_SEED, TASKS, run_case, summarized
 
 from .mistakes import mistakes_for
 from .reference import NAMESPACE
@@ -22,16 +22,16 @@ def cell_task(grade_id):
 
 
 def reference_cases(task, inputs, overrides=None):
-    """Outputs of the reference (optionally with some functions replaced) on every case."""
+    """Outputs of the reference (optionally with some objects replaced) on every case, summarized."""
     namespace = {**NAMESPACE, **(overrides or {})}
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        return [run_case(task, namespace, case) for case in inputs]
+        return summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], NAMESPACE)
 
 
 def known_mistakes(task, inputs):
     """[(hint, outputs per case)] for every known mistake of the task."""
-    return [(m.hint, reference_cases(task, inputs, m.overrides)) for m in mistakes_for(task.name)]
+    return [(m.hint, reference_cases(task, inputs, m.implementations())) for m in mistakes_for(task.name)]
 
 
 def verify(name, seed, encoded_cases):
@@ -44,6 +44,9 @@ def verify(name, seed, encoded_cases):
         got = [payload.decode_case(case) for case in encoded_cases]
     except Exception as error:
         return Judgement(0, len(inputs), f"{name}: the collected outputs could not be read ({type(error).__name__})")
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        got = summarized(task, inputs, got, NAMESPACE)
     return judge(task, inputs, got, reference_cases(task, inputs), known_mistakes(task, inputs))
 
 

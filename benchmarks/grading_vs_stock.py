@@ -15,23 +15,33 @@ import nbformat
 from nbclient import NotebookClient
 
 from autograder.demo import fresh_course
-from autograder.mistakes.layers import MISTAKES
+from autograder.mistakes import all_mistakes
 from autograder.release import release
 from autograder.simulate import plant_mistake, solved, submit
 
-ASSIGNMENT, NOTEBOOK = "fcnet", "01_layers.ipynb"
+ASSIGNMENT = "fcnet"
 BIN = Path(sys.executable).parent
 STOCK_CONFIG = "c = get_config()\nc.CourseDirectory.course_id = 'backprop-lab'\n"
 
 
 def simulate(course, count):
-    release_nb = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    source_nb = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    """Every other student solves everything; the rest make one known mistake each."""
+    release_folder, source_folder = course / "release" / ASSIGNMENT, course / "source" / ASSIGNMENT
+    pairs = {path.name: (nbformat.read(path, as_version=4), nbformat.read(source_folder / path.name, as_version=4))
+             for path in sorted(release_folder.glob("*.ipynb"))}
+    mistakes = all_mistakes()
     for index in range(count):
-        nb = solved(release_nb, source_nb)
+        files = {name: solved(*pair) for name, pair in pairs.items()}
         if index % 2:
-            plant_mistake(nb, MISTAKES[index % len(MISTAKES)])
-        submit(course, f"student{index:03d}", ASSIGNMENT, {NOTEBOOK: nb})
+            mistake = mistakes[index % len(mistakes)]
+            for nb in files.values():
+                if all(name in cell_ids(nb) for name in mistake.sources()):
+                    plant_mistake(nb, mistake)
+        submit(course, f"student{index:03d}", ASSIGNMENT, files)
+
+
+def cell_ids(nb):
+    return {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells}
 
 
 def timed(command, cwd):
@@ -41,13 +51,19 @@ def timed(command, cwd):
 
 
 def run_all_seconds(course):
+    """{notebook: seconds} to run each solution notebook top to bottom, kernel start included."""
     folder = Path(tempfile.mkdtemp())
-    shutil.copy(course / "source" / ASSIGNMENT / NOTEBOOK, folder)
+    shutil.copytree(course / "source" / ASSIGNMENT, folder, dirs_exist_ok=True)
     shutil.copytree(course / "assignments", folder / "assignments")
-    nb = nbformat.read(folder / NOTEBOOK, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute(stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    seconds = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute(
+            stderr=subprocess.DEVNULL)
+        seconds[path.name] = time.perf_counter() - start
+    shutil.rmtree(folder)
+    return seconds
 
 
 def main():
@@ -68,7 +84,8 @@ def main():
     print(f"backprop-lab grade:         {ours_seconds:6.1f} s  ({ours_seconds / args.students:.2f} s per student)")
     print(f"stock nbgrader autograde:   {stock_seconds:6.1f} s  ({stock_seconds / args.students:.2f} s per student)")
     print(f"ratio ours / stock:         {ours_seconds / stock_seconds:6.2f}")
-    print(f"solution notebook Run All:  {run_all_seconds(ours):6.2f} s (kernel start included)")
+    for name, seconds in run_all_seconds(ours).items():
+        print(f"Run All {name}: {seconds:6.2f} s (solution notebook, kernel start included)")
     shutil.rmtree(work)
 
 

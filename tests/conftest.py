@@ -13,20 +13,23 @@ import pytest
 from autograder.demo import fresh_course
 from autograder.export import export
 from autograder.grading import grade
-from autograder.mistakes.layers import MISTAKES
+from autograder.mistakes import layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
 from autograder.simulate import CHEATS, CRASHES, append_to, plant, plant_mistake, solved, submit
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
 NOTEBOOK = "01_layers.ipynb"
+NOTEBOOK2 = "02_two_layer_net.ipynb"
+NOTEBOOKS = (NOTEBOOK, NOTEBOOK2)
+MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES}
 TIMEOUT = 5
 
 
-def mistake_rounds():
+def mistake_rounds(mistakes):
     """Groups of mistakes with at most one per task, so each group can share one submission."""
     rounds = []
-    for mistake in MISTAKES:
+    for mistake in mistakes:
         for group in rounds:
             if all(m.task != mistake.task for m in group):
                 group.append(mistake)
@@ -47,40 +50,51 @@ def wrong_everywhere(nb):
     return nb
 
 
-def build_class(release_nb, source_nb):
-    """{student: (notebook or raw text, what it tests)}."""
+def build_class(notebooks):
+    """{student: {notebook file: notebook or raw text}}; notebooks maps file -> (release, source)."""
+    def solved_nb(filename):
+        return solved(*notebooks[filename])
+
+    release_nb, source_nb = notebooks[NOTEBOOK]
     students = {
-        "solution": solved(release_nb, source_nb),
-        "release": nbformat.from_dict(release_nb),
+        "solution": {f: solved_nb(f) for f in NOTEBOOKS},
+        "release": {f: nbformat.from_dict(notebooks[f][0]) for f in NOTEBOOKS},
     }
-    for index, group in enumerate(mistake_rounds()):
-        nb = solved(release_nb, source_nb)
-        for mistake in group:
-            plant_mistake(nb, mistake)
-        students[f"mistakes{index}"] = nb
+    for filename, mistakes in MISTAKES.items():
+        for index, group in enumerate(mistake_rounds(mistakes)):
+            nb = solved_nb(filename)
+            for mistake in group:
+                plant_mistake(nb, mistake)
+            students[f"mistakes{filename[:2]}_{index}"] = {NOTEBOOK: solved_nb(NOTEBOOK), filename: nb}
     noisy = solved(release_nb, source_nb)
     plant(noisy, "relu_forward", body("relu_forward", "(x)", "np.sqrt(-np.ones(1))  # RuntimeWarning on stderr\n"
                                       "return np.maximum(0, x), x"))
     append_to(noisy, "rel_error", "import sys\nprint('debug output', file=sys.stderr)")
-    students["noisy"] = noisy
+    students["noisy"] = {NOTEBOOK: noisy}
     for cheat in ("patched_allclose", "fake_reference", "output_hooks"):
-        students[f"cheat_{cheat}"] = append_to(wrong_everywhere(solved(release_nb, source_nb)), "rel_error",
-                                               CHEATS[cheat])
-    students["cheat_allclose_subclass"] = plant(solved(release_nb, source_nb), "affine_forward",
-                                                CHEATS["allclose_subclass"])
-    students["cheat_import_autograder"] = plant(solved(release_nb, source_nb), "relu_forward",
-                                                "def relu_forward(x):\n    raise NotImplementedError\n"
-                                                + CHEATS["import_autograder"])
-    students["crash_exit"] = append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])
-    students["crash_loop"] = plant(solved(release_nb, source_nb), "tanh_forward",
-                                   body("tanh_forward", "(x)", CRASHES["infinite_loop"]))
-    students["crash_swallow"] = plant(solved(release_nb, source_nb), "svm_loss",
-                                      body("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))
-    students["corrupt"] = '{"cells": [ not json'
+        students[f"cheat_{cheat}"] = {NOTEBOOK: append_to(wrong_everywhere(solved(release_nb, source_nb)), "rel_error",
+                                                          CHEATS[cheat])}
+    students["cheat_allclose_subclass"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "affine_forward",
+                                                           CHEATS["allclose_subclass"])}
+    students["cheat_import_autograder"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "relu_forward",
+                                                           "def relu_forward(x):\n    raise NotImplementedError\n"
+                                                           + CHEATS["import_autograder"])}
+    cheat2 = plant(solved_nb(NOTEBOOK2), "TwoLayerNet", "class TwoLayerNet:\n"
+                   "    def __init__(self, *args, **kwargs):\n        self.params = {}\n"
+                   "    def loss(self, X, y=None):\n        return 0.0, {}\n"
+                   + CHEATS["patched_allclose"] + CHEATS["fake_reference"] + CHEATS["output_hooks"])
+    students["cheat_nb2"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK2: cheat2}
+    students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2)}
+    students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
+    students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
+                                              body("tanh_forward", "(x)", CRASHES["infinite_loop"]))}
+    students["crash_swallow"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "svm_loss",
+                                                 body("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))}
+    students["corrupt"] = {NOTEBOOK: '{"cells": [ not json'}
     deleted = solved(release_nb, source_nb)
     deleted.cells = [c for c in deleted.cells
                      if c.metadata.get("nbgrader", {}).get("grade_id") not in ("check_relu_forward", "hidden_relu_forward")]
-    students["deleted_cells"] = deleted
+    students["deleted_cells"] = {NOTEBOOK: deleted}
     return students
 
 
@@ -90,13 +104,17 @@ class GradedClass:
         with open(csv_path) as handle:
             self.rows = list(csv.DictReader(handle))
 
-    def cells(self, student):
-        """{grade_id: (score or None, max_score, message)} for one student."""
+    def cells(self, student, notebook=None):
+        """{grade_id: (score or None, max_score, message)} for one student (and notebook file)."""
         return {r["grade_id"]: (float(r["score"]) if r["score"] else None, float(r["max_score"]), r["message"])
-                for r in self.rows if r["student"] == student}
+                for r in self.rows if r["student"] == student and notebook in (None, r["notebook"] + ".ipynb")}
 
-    def autograded(self, student):
-        return nbformat.read(self.course / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+    def tested(self, notebook=None):
+        """grade_ids of the self-check and hidden-test cells (of one notebook file)."""
+        return [g for g in self.cells("solution", notebook) if g.startswith(("check_", "hidden_"))]
+
+    def autograded(self, student, notebook=NOTEBOOK):
+        return nbformat.read(self.course / "autograded" / student / ASSIGNMENT / notebook, as_version=4)
 
 
 @pytest.fixture(scope="session")
@@ -109,16 +127,22 @@ def course(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def notebooks(course):
-    return (nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4),
-            nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4))
+def all_notebooks(course):
+    """{notebook file: (release notebook, source notebook)}."""
+    return {f: (nbformat.read(course / "release" / ASSIGNMENT / f, as_version=4),
+                nbformat.read(course / "source" / ASSIGNMENT / f, as_version=4)) for f in NOTEBOOKS}
 
 
 @pytest.fixture(scope="session")
-def graded(course, notebooks):
-    students = build_class(*notebooks)
-    for student, nb in students.items():
-        submit(course, student, ASSIGNMENT, {NOTEBOOK: nb})
+def notebooks(all_notebooks):
+    return all_notebooks[NOTEBOOK]
+
+
+@pytest.fixture(scope="session")
+def graded(course, all_notebooks):
+    students = build_class(all_notebooks)
+    for student, files in students.items():
+        submit(course, student, ASSIGNMENT, files)
     outcomes = grade(course, ASSIGNMENT, timeout=TIMEOUT, show_progress=False)
     return GradedClass(course, students, outcomes, export(course, ASSIGNMENT))
 

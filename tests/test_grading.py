@@ -3,9 +3,13 @@ from assignments.tasks import TASKS
 from autograder.grading import grade
 from autograder.export import export
 
-from conftest import ASSIGNMENT, TIMEOUT, mistake_rounds
+from conftest import ASSIGNMENT, MISTAKES, NOTEBOOK, NOTEBOOK2, TIMEOUT, mistake_rounds
 
 TESTED_CELLS = [f"{kind}_{name}" for name in TASKS for kind in ("check", "hidden")]
+NOTEBOOK1_CELLS = [c for c in TESTED_CELLS if c.split("_", 1)[1] in {
+    "rel_error", "numerical_gradient", "numerical_gradient_array", "affine_forward", "affine_backward",
+    "relu_forward", "relu_backward", "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward",
+    "softmax_loss", "svm_loss"}]
 
 
 def task_of(grade_id):
@@ -14,7 +18,8 @@ def task_of(grade_id):
 
 def test_every_graded_object_has_a_self_check_and_a_hidden_test(graded):
     cells = graded.cells("solution")
-    assert set(TESTED_CELLS) <= set(cells)
+    assert set(TESTED_CELLS) == set(graded.tested())
+    assert set(NOTEBOOK1_CELLS) == set(graded.tested(NOTEBOOK))
     for name in TASKS:
         assert cells[f"hidden_{name}"][1] > cells[f"check_{name}"][1] > 0
 
@@ -38,17 +43,24 @@ def test_release_scores_zero_naming_not_implemented(graded):
 
 
 def test_each_known_mistake_loses_only_its_objects_points_with_a_named_hint(graded):
-    for index, group in enumerate(mistake_rounds()):
-        cells = graded.cells(f"mistakes{index}")
-        targeted = {m.task: m for m in group}
-        for grade_id in TESTED_CELLS:
-            score, max_score, message = cells[grade_id]
-            mistake = targeted.get(task_of(grade_id))
-            if mistake is None:
-                assert score == max_score, (index, grade_id, message)
-            elif grade_id.startswith("hidden_"):
-                assert score < max_score, (mistake.slug, message)
-                assert mistake.hint in message, (mistake.slug, message)
+    for filename, mistakes in MISTAKES.items():
+        assert mistakes
+        for index, group in enumerate(mistake_rounds(mistakes)):
+            check_mistake_round(graded, filename, index, group)
+
+
+def check_mistake_round(graded, filename, index, group):
+    cells = graded.cells(f"mistakes{filename[:2]}_{index}", filename)
+    targeted = {m.task: m for m in group}
+    affected = {task for m in group for task in m.affects}
+    for grade_id in graded.tested(filename):
+        score, max_score, message = cells[grade_id]
+        mistake = targeted.get(task_of(grade_id))
+        if mistake is None and task_of(grade_id) not in affected:
+            assert score == max_score, (filename, index, grade_id, message)
+        elif grade_id.startswith("hidden_"):
+            assert score < max_score, (mistake.slug, message)
+            assert mistake.hint in message, (mistake.slug, message)
 
 
 def test_cheats_earn_nothing_on_the_cells_they_target(graded):
@@ -59,6 +71,17 @@ def test_cheats_earn_nothing_on_the_cells_they_target(graded):
         assert cells["hidden_affine_forward"][0] == cells["hidden_affine_forward"][1]  # honest work still counts
     subclass = graded.cells("cheat_allclose_subclass")
     assert subclass["hidden_affine_forward"][0] == 0 and subclass["check_affine_forward"][0] == 0
+    notebook2 = graded.cells("cheat_nb2", NOTEBOOK2)
+    for name in ("TwoLayerNet", "train_gd", "train_sgd"):
+        assert notebook2[f"hidden_{name}"][0] == 0 and notebook2[f"check_{name}"][0] == 0, name
+    assert notebook2["hidden_Affine"][0] == notebook2["hidden_Affine"][1]
+
+
+def test_notebook_two_without_notebook_one_says_so(graded):
+    cells = graded.cells("missing_nb1", NOTEBOOK2)
+    for grade_id in graded.tested(NOTEBOOK2):
+        score, _, message = cells[grade_id]
+        assert score == 0 and "01_layers.ipynb could not be loaded (it is missing)" in message, (grade_id, message)
 
 
 def test_nothing_but_the_verdict_survives_in_a_graded_cell(graded):
@@ -83,8 +106,13 @@ def test_the_student_kernel_cannot_import_the_autograder(graded):
 
 
 def test_stray_stderr_does_not_cost_points(graded):
-    cells = graded.cells("noisy")
-    assert all(cells[g][0] == cells[g][1] for g in TESTED_CELLS), cells
+    cells = graded.cells("noisy", NOTEBOOK)
+    assert all(cells[g][0] == cells[g][1] for g in NOTEBOOK1_CELLS), cells
+
+
+def test_release_verdicts_name_not_implemented_in_both_notebooks(graded):
+    cells = graded.cells("release", NOTEBOOK2)
+    assert cells and all("NotImplementedError" in cells[g][2] and cells[g][0] == 0 for g in graded.tested(NOTEBOOK2))
 
 
 def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_on(graded):
@@ -98,8 +126,8 @@ def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_o
     swallowed = graded.cells("crash_swallow")
     assert swallowed["hidden_svm_loss"][0] == 0 and "ignored the interrupt" in swallowed["hidden_svm_loss"][2]
     assert swallowed["hidden_softmax_loss"][0] == 3
-    corrupt = graded.cells("corrupt")
-    assert graded.outcomes["corrupt"] and all(corrupt[g][0] == 0 for g in TESTED_CELLS)
+    corrupt = graded.cells("corrupt", NOTEBOOK)
+    assert graded.outcomes["corrupt"] and all(corrupt[g][0] == 0 for g in NOTEBOOK1_CELLS)
     assert "JSON" in corrupt["hidden_rel_error"][2]
     assert graded.cells("solution")["hidden_svm_loss"][0] == 3
 
@@ -111,7 +139,7 @@ def test_deleted_test_cells_are_restored_and_graded(graded):
 
 
 def test_regrading_gives_identical_scores_and_seed(graded):
-    student = "mistakes0"
+    student = "mistakes01_0"
     before = graded.cells(student)
     seed = graded.autograded(student).metadata["backprop_lab"]["seed"]
     grade(graded.course, ASSIGNMENT, [student], timeout=TIMEOUT, show_progress=False)

@@ -1,24 +1,64 @@
 """Known student mistakes, written as code, so a verdict can name the one a student made.
 
-Each Mistake replaces one or more reference functions. The grader runs a failing case through every
-mistake of that task and, when the student's output equals a mistake's, the verdict names it.
-Tests and the demo also plant these functions in notebooks as simulated students.
+A mistake is either a set of mistaken functions (`overrides`) or a set of text edits to the
+instructor's solution cells (`edits`), which suits classes whose mistake is one changed line. The
+grader runs a failing case through every mistake of that task and, when the student's output equals
+a mistake's, the verdict names it. Tests and the demo plant the same code in simulated submissions.
 """
+import inspect
+import re
 from dataclasses import dataclass, field
+
+from ..reference import NAMESPACE
+from ..solutions import solution_source
 
 
 @dataclass(frozen=True)
 class Mistake:
     task: str
     hint: str  # in the student's terms: what their output matches
-    overrides: dict = field(default_factory=dict)  # object name -> mistaken implementation
+    overrides: dict = field(default_factory=dict)  # object name -> mistaken function
+    edits: dict = field(default_factory=dict)  # object name -> ((old text, new text), ...) on its solution
+    name: str = ""
+    affects: tuple = ()  # other tasks that use this object and so fail with it
 
     @property
     def slug(self):
-        """A short id built from the first override's function name (`relu_backward__dout_mask`)."""
-        return next(iter(self.overrides.values())).__name__
+        return self.name or next(iter(self.overrides.values())).__name__
+
+    def sources(self):
+        """{object name: the code a student making this mistake would have in that object's cell}."""
+        if self.overrides:
+            return {name: renamed_source(function, name) for name, function in self.overrides.items()}
+        sources = {}
+        for name, replacements in self.edits.items():
+            source = solution_source(name)
+            for old, new in replacements:
+                if old not in source:
+                    raise ValueError(f"mistake {self.slug}: {old!r} is not in the solution of {name}")
+                source = source.replace(old, new)
+            sources[name] = source
+        return sources
+
+    def implementations(self):
+        """{object name: mistaken object}, for the grader to run."""
+        if self.overrides:
+            return dict(self.overrides)
+        namespace = dict(NAMESPACE)
+        for source in self.sources().values():
+            exec(compile(source, f"<mistake {self.slug}>", "exec"), namespace)
+        return {name: namespace[name] for name in self.edits}
+
+
+def renamed_source(function, name):
+    """A mistaken function's source, renamed to the object it stands in for."""
+    return re.sub(rf"def {function.__name__}\(", f"def {name}(", inspect.getsource(function), count=1)
+
+
+def all_mistakes():
+    from . import layers, two_layer
+    return layers.MISTAKES + two_layer.MISTAKES
 
 
 def mistakes_for(task_name):
-    from . import layers
-    return [m for m in layers.MISTAKES if m.task == task_name]
+    return [m for m in all_mistakes() if m.task == task_name]

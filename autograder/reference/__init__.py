@@ -1,4 +1,5 @@
 """The hidden reference implementation, one module per notebook topic."""
-from . import layers
+from . import layers, two_layer
 
-NAMESPACE = {name: value for name, value in vars(layers).items() if not name.startswith("_")}
+NAMESPACE = {name: value for module in (layers, two_layer) for name, value in vars(module).items()
+             if not name.startswith("_")}

@@ -26,6 +26,9 @@ class Task:
     describe: Callable[[dict], str]  # inputs -> a few words naming the case ("x of shape (2, 3)")
     n_cases: int = 3
     rtol: float = 1e-6  # largest accepted elementwise relative error
+    # (inputs, raw outputs, trusted namespace) -> the outputs to compare, e.g. `ok:` checks worked out
+    # from trained parameters; the grader passes the reference as the namespace
+    summarize: Callable[[dict, dict, dict], dict] | None = None
 
     def inputs(self, seed):
         """The task's input cases for a seed; different tasks get independent streams."""
@@ -49,18 +52,53 @@ def run_case(task, namespace, inputs):
     return outputs
 
 
+def summarized(task, inputs, cases, namespace):
+    """Apply the task's summarize step to every case that did not fail."""
+    if task.summarize is None:
+        return cases
+    results = []
+    for case_inputs, outputs in zip(inputs, cases):
+        try:
+            results.append(outputs if "error" in outputs else task.summarize(case_inputs, outputs, namespace))
+        except Exception as error:
+            results.append({"error": f"the results could not be used ({type(error).__name__}: {error})"})
+    return results
+
+
 def call(namespace, name, *args):
     """Call namespace[name](*args), turning any failure into a StudentError that names the function."""
     function = namespace.get(name)
     if function is None:
-        raise StudentError(f"`{name}` is not defined: run its cell first")
+        raise StudentError(f"`{name}` is not defined: run its cell first{missing_notebooks()}")
+    return invoke(name, function, *args)
+
+
+def method(obj, name, label):
+    """obj.name, or a StudentError saying `label` lacks it."""
+    try:
+        return getattr(obj, name)
+    except Exception:
+        raise StudentError(f"{label} has no `{name}`") from None
+
+
+def invoke(label, function, *args):
+    """function(*args), turning any failure into a StudentError that names `label`."""
+    name = label
     try:
         return function(*args)
     except NotImplementedError:
         raise StudentError(f"{name} raised NotImplementedError: it is still a stub; write its code and run "
                            "its cell") from None
+    except NameError as error:
+        raise StudentError(f"{name} raised NameError: {error}{missing_notebooks()}") from None
     except Exception as error:
         raise StudentError(f"{name} raised {type(error).__name__}: {error}") from None
+
+
+def missing_notebooks():
+    """Why an earlier notebook's definitions are missing, if that is known."""
+    from ..notebooks import LOAD_ERRORS
+    return "".join(f"; {filename} could not be loaded ({reason})" for filename, reason in LOAD_ERRORS.items())
 
 
 def unpack(result, name, fields):
@@ -83,4 +121,4 @@ def register(*tasks):
         TASKS[task.name] = task
 
 
-from . import layers  # noqa: E402  (registers notebook 1's tasks)
+from . import layers, two_layer  # noqa: E402,F401  (each registers its notebook's tasks)

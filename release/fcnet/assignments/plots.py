@@ -1,0 +1,47 @@
+"""Plots the notebooks share: training curves, decision boundaries and weight images."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def plot_history(losses, train_acc=None, val_acc=None, title=""):
+    """Loss per step on the left; train/validation accuracy per epoch on the right (when given)."""
+    columns = 2 if train_acc is not None or val_acc is not None else 1
+    fig, axes = plt.subplots(1, columns, figsize=(5 * columns, 3.2), squeeze=False)
+    axes[0, 0].plot(losses)
+    axes[0, 0].set(xlabel="step", ylabel="loss", title=title or "training loss")
+    if columns == 2:
+        for values, label in ((train_acc, "train"), (val_acc, "validation")):
+            if values is not None:
+                axes[0, 1].plot(values, marker="o", label=label)
+        axes[0, 1].set(xlabel="epoch", ylabel="accuracy", title="accuracy")
+        axes[0, 1].legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_decision_boundary(predict, X, y, title="", resolution=200):
+    """Colour the plane by predict(points) -> labels, with the data (X (N, 2), y (N,)) on top."""
+    margin = 0.2
+    xs = np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, resolution)
+    ys = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    labels = np.asarray(predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]))).reshape(grid_x.shape)
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    ax.contourf(grid_x, grid_y, labels, alpha=0.3, cmap="brg")
+    ax.scatter(X[:, 0], X[:, 1], c=y, s=12, cmap="brg", edgecolors="k", linewidths=0.3)
+    ax.set(title=title, xticks=[], yticks=[])
+    return fig
+
+
+def show_weight_images(W, image_shape=(8, 8), count=16, columns=8, title=""):
+    """Show the first `count` columns of W (D, H), each reshaped to an image of image_shape."""
+    count = min(count, W.shape[1])
+    rows = int(np.ceil(count / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(1.2 * columns, 1.2 * rows + 0.4), squeeze=False)
+    for index, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if index < count:
+            ax.imshow(W[:, index].reshape(image_shape), cmap="coolwarm")
+    fig.suptitle(title or f"first {count} hidden units' input weights")
+    fig.tight_layout()
+    return fig
