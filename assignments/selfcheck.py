@@ -43,4 +43,4 @@ def check(name, namespace):
     judgement = judge(task, inputs, got, expected, mistakes)
     if judgement.passed < judgement.total:
         raise SelfCheckFailed(f"✘ {judgement.message}")
-    print(f"✔ {name}: all {judgement.total} checks pass")
+    print(f"✔ {name}: " + (f"all {judgement.total} checks pass" if judgement.total > 1 else "the check passes"))

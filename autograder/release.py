@@ -23,11 +23,12 @@ then run the self-check cell below it: it prints one line, `✔` when your code 
 results, or `✘` with what differs and, for common mistakes, a hint.
 
 ## Check everything before you submit
-    python -m assignments check 01_layers.ipynb
+{checks}
 
 It runs the notebook and lists every self-check that fails; it exits with status 0 only when all pass.
 Passing the self-checks is a good sign, not a grade: your submission is graded on other inputs.
-Keep the `assignments/` folder next to the notebooks; do not edit it.
+Keep the `assignments/` folder and all notebooks together in this folder: later notebooks build on the
+functions you wrote in earlier ones. Do not edit `assignments/`.
 """
 
 REQUIREMENTS = """\
@@ -60,6 +61,7 @@ def release(course_root, assignment):
     folder = course_root / "release" / assignment
     shutil.copytree(kit, folder / "assignments", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (folder / "README.md").write_text(STUDENT_README.format(assignment=assignment))
+    checks = "\n".join(f"    python -m assignments check {p.name}" for p in sorted(folder.glob("*.ipynb")))
+    (folder / "README.md").write_text(STUDENT_README.format(assignment=assignment, checks=checks))
     (folder / "requirements.txt").write_text(REQUIREMENTS)
     return folder

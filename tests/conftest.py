@@ -27,11 +27,13 @@ TIMEOUT = 5
 
 
 def mistake_rounds(mistakes):
-    """Groups of mistakes with at most one per task, so each group can share one submission."""
+    """Groups of mistakes that touch disjoint tasks (their own and those they affect), so each group can
+    share one submission and every lost point is still traceable to one mistake."""
     rounds = []
     for mistake in mistakes:
+        footprint = {mistake.task, *mistake.affects}
         for group in rounds:
-            if all(m.task != mistake.task for m in group):
+            if not footprint & {task for m in group for task in (m.task, *m.affects)}:
                 group.append(mistake)
                 break
         else:

@@ -7,8 +7,10 @@ W1_INIT = "weight_scale * np.random.randn(input_dim, hidden_dim)"
 W2_INIT = "weight_scale * np.random.randn(hidden_dim, num_classes)"
 
 
-def two_layer(name, hint, *edits, affects=()):
-    return Mistake("TwoLayerNet", hint, edits={"TwoLayerNet": edits}, name=f"TwoLayerNet__{name}", affects=affects)
+def two_layer(name, hint, *edits):
+    """A TwoLayerNet mistake; the training tasks train a TwoLayerNet, so they fail with it."""
+    return Mistake("TwoLayerNet", hint, edits={"TwoLayerNet": edits}, name=f"TwoLayerNet__{name}",
+                   affects=("train_gd", "train_sgd"))
 
 
 MISTAKES = [
