@@ -1,5 +1,6 @@
 """The instructor's command: `backprop-lab release | grade | feedback | export | demo`."""
 import argparse
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -13,7 +14,7 @@ from .grading import grade
 from .release import release
 from .settings import ASSIGNMENT, CELL_TIMEOUT
 
-console = Console()
+console = Console(width=max(shutil.get_terminal_size().columns, 120))
 
 
 def run_release(args):
@@ -62,7 +63,7 @@ def main(argv=None):
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
     command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")
-    command.add_argument("--timeout", type=int, default=10, help="seconds per cell while grading")
+    command.add_argument("--timeout", type=int, default=5, help="seconds per cell while grading")
     command.set_defaults(handler=run_demo)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter

@@ -131,7 +131,7 @@ def score_table(csv_path, outcomes):
         mine = [r for r in rows if r["student"] == student]
         score = sum(float(r["score"]) for r in mine if r["score"])
         possible = sum(float(r["max_score"]) for r in mine if r["score"])
-        told = sorted({r["message"] for r in mine if r["message"] and r["grade_id"].startswith("hidden_")})
+        told = list(dict.fromkeys(r["message"] for r in mine if r["message"] and r["grade_id"].startswith("hidden_")))
         if outcomes.get(student):
             told = [f"not graded: {outcomes[student]}"]
         shown = "\n".join(m[:120] for m in told[:2]) + (f"\n(+{len(told) - 2} more)" if len(told) > 2 else "")

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 
 from .course import CourseError, submitted_students
-from .grading import grading_error
+from .grading import grading_status
 from .preprocessors import METADATA_KEY
 from .settings import nbgrader_config
 
@@ -34,7 +34,8 @@ def verdict_messages(path):
 def student_rows(gb, course_root, assignment, student, notebooks):
     from nbgrader.api import MissingEntry
 
-    failure = grading_error(course_root, assignment, student)
+    status = grading_status(course_root, assignment, student)
+    failure, unreadable = status["error"], status.get("unreadable", {})
     rows = []
     for notebook, grade_ids in notebooks.items():
         submitted = course_root / "submitted" / student / assignment / f"{notebook}.ipynb"
@@ -46,7 +47,9 @@ def student_rows(gb, course_root, assignment, student, notebooks):
                 score, max_score = (None if awaiting else grade.score), grade.max_score
             except MissingEntry:
                 score, max_score = 0.0, gb.find_grade_cell(grade_id, notebook, assignment).max_score
-            if not submitted.exists():
+            if notebook in unreadable:
+                message, score = f"{notebook}.ipynb could not be read ({unreadable[notebook]})", 0.0
+            elif not submitted.exists():
                 message = f"{notebook}.ipynb was not submitted"
             elif grade_id in messages:
                 message = messages[grade_id]

@@ -5,6 +5,8 @@ A student whose grading fails is recorded with the reason and the batch goes on.
 import json
 from pathlib import Path
 
+import nbformat
+
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .course import CourseError, last_error_line, nbgrader_api, submitted_students
@@ -38,18 +40,34 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
 
 
 def grade_one(api, course_root, assignment, student):
+    unreadable = set_aside_unreadable(Path(course_root) / "submitted" / student / assignment)
     try:
         result = api.autograde(assignment, student, force=True, create=True)
         error = "" if result["success"] else last_error_line(result)
     except Exception as exc:  # nbgrader itself broke on this submission; the batch goes on
         error = f"{type(exc).__name__}: {exc}"
+    if error and unreadable:  # nbgrader's own words would blame the course ("no notebooks found")
+        error = "; ".join(f"{name}.ipynb could not be read ({reason})" for name, reason in unreadable.items())
     path = status_path(course_root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"student": student, "error": error}))
+    path.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable}))
     return error
 
 
-def grading_error(course_root, assignment, student):
-    """The recorded reason a student's grading failed, or "" when it succeeded or never ran."""
+def set_aside_unreadable(folder):
+    """Rename each notebook nbformat cannot read to <name>.ipynb.unreadable (kept, not deleted), so that
+    nbgrader grades the others -> {notebook name: reason}."""
+    unreadable = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nbformat.read(path, as_version=4)
+        except Exception as error:
+            unreadable[path.stem] = f"{type(error).__name__}: {str(error)[:200]}"
+            path.rename(path.with_name(path.name + ".unreadable"))
+    return unreadable
+
+
+def grading_status(course_root, assignment, student):
+    """{"error": why grading failed or "", "unreadable": {notebook: reason}} as recorded by the last run."""
     path = status_path(course_root, assignment, student)
-    return json.loads(path.read_text())["error"] if path.exists() else ""
+    return json.loads(path.read_text()) if path.exists() else {"error": "", "unreadable": {}}

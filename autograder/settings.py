@@ -21,6 +21,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT):
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout
     c.SandboxedExecute.course_root = root
+    c.SandboxedExecute.hung_grace = min(10.0, timeout)
     c.HideGraderDetails.course_root = root
     c.Autograde.autograde_preprocessors = [
         "autograder.preprocessors.SandboxedExecute",

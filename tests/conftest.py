@@ -92,7 +92,7 @@ def build_class(notebooks):
                                               body("tanh_forward", "(x)", CRASHES["infinite_loop"]))}
     students["crash_swallow"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "svm_loss",
                                                  body("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))}
-    students["corrupt"] = {NOTEBOOK: '{"cells": [ not json'}
+    students["corrupt"] = {NOTEBOOK: '{"cells": [ not json', NOTEBOOK2: solved_nb(NOTEBOOK2)}
     deleted = solved(release_nb, source_nb)
     deleted.cells = [c for c in deleted.cells
                      if c.metadata.get("nbgrader", {}).get("grade_id") not in ("check_relu_forward", "hidden_relu_forward")]

@@ -117,7 +117,7 @@ def test_release_verdicts_name_not_implemented_in_both_notebooks(graded):
 
 
 def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_on(graded):
-    assert not any(graded.outcomes[s] for s in graded.outcomes if s != "corrupt")
+    assert not any(graded.outcomes.values())
     exited = graded.cells("crash_exit")
     assert exited["hidden_rel_error"][0] == 2  # cells before the crash still count
     assert exited["hidden_svm_loss"][0] == 0 and "kernel died" in exited["hidden_svm_loss"][2]
@@ -128,8 +128,11 @@ def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_o
     assert swallowed["hidden_svm_loss"][0] == 0 and "ignored the interrupt" in swallowed["hidden_svm_loss"][2]
     assert swallowed["hidden_softmax_loss"][0] == 3
     corrupt = graded.cells("corrupt", NOTEBOOK)
-    assert graded.outcomes["corrupt"] and all(corrupt[g][0] == 0 for g in NOTEBOOK1_CELLS)
-    assert "JSON" in corrupt["hidden_rel_error"][2]
+    assert all(corrupt[g][0] == 0 for g in NOTEBOOK1_CELLS)
+    assert "01_layers.ipynb could not be read" in corrupt["hidden_rel_error"][2] and "JSON" in corrupt["hidden_rel_error"][2]
+    second = graded.cells("corrupt", NOTEBOOK2)  # the readable notebook is still graded
+    assert "01_layers.ipynb could not be loaded (it is missing)" in second["hidden_LayerNet"][2]
+    assert (graded.course / "submitted" / "corrupt" / ASSIGNMENT / "01_layers.ipynb.unreadable").exists()
     assert graded.cells("solution")["hidden_svm_loss"][0] == 3
 
 

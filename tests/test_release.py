@@ -43,12 +43,16 @@ def test_release_holds_no_hidden_tests_solutions_or_grader(course):
 
 
 def test_release_stubs_raise_and_keep_signatures(course):
-    nb = nbformat.read(course / "release" / ASSIGNMENT / "01_layers.ipynb", as_version=4)
-    solutions = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
-    assert len(solutions) == 13
-    for cell in solutions:
-        name = cell.metadata["nbgrader"]["grade_id"]
-        assert f"def {name}(" in cell.source and "raise NotImplementedError()" in cell.source
+    counts = {}
+    for path in sorted((course / "release" / ASSIGNMENT).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        solutions = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+        counts[path.name] = len(solutions)
+        for cell in solutions:
+            name = cell.metadata["nbgrader"]["grade_id"]
+            assert re.search(rf"^(def|class) {name}\b", cell.source, re.M), (path.name, name)
+            assert "raise NotImplementedError()" in cell.source
+    assert counts == {"01_layers.ipynb": 13, "02_two_layer_net.ipynb": 7}
 
 
 def test_student_folder_has_readme_requirements_and_kit(course):
