@@ -8,7 +8,6 @@ which holds the grader's copy of the kit.
 import os
 import site
 import sys
-import tempfile
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -25,10 +24,9 @@ def package_paths():
     return paths
 
 
-def kernel_environment(seed):
-    """The environment of a grading kernel: no grader secrets, the student's seed, scratch config dirs."""
+def kernel_environment(seed, scratch):
+    """The environment of a grading kernel: no grader secrets, the student's seed, config dirs in scratch."""
     env = {key: value for key, value in os.environ.items() if key not in HIDDEN_VARIABLES}
-    scratch = tempfile.mkdtemp(prefix="backprop-kernel-")
     env.update({
         "PYTHONPATH": os.pathsep.join(package_paths()),
         "IPYTHONDIR": os.path.join(scratch, "ipython"),

@@ -7,10 +7,11 @@ import asyncio
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
-from nbclient import NotebookClient
 import nbformat
+from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
@@ -55,7 +56,8 @@ class SandboxedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         try:
-            with self.setup_kernel(env=kernel_environment(seed), stderr=subprocess.DEVNULL):
+            with tempfile.TemporaryDirectory(prefix="backprop-kernel-") as scratch, \
+                    self.setup_kernel(env=kernel_environment(seed, scratch), stderr=subprocess.DEVNULL):
                 for index, cell in enumerate(self.nb.cells):
                     self.run_cell(cell, index)
         except KernelStopped as stop:

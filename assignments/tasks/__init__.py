@@ -109,6 +109,24 @@ def unpack(result, name, fields):
     return result
 
 
+def mixed_signs(rng, shape, scale=1.0):
+    """Normal-looking values with exactly half (rounded) positive and none near 0, so no mask, missing
+    activation or sign mistake can match by luck."""
+    size = int(np.prod(shape))
+    signs = rng.permutation(np.resize([1.0, -1.0], size))
+    return (signs * (np.abs(rng.normal(scale=scale, size=size)) + 0.05 * scale)).reshape(shape)
+
+
+def upstream_gradient(rng, x):
+    """A mixed-sign dout shaped like x that is negative somewhere x > 0 and positive somewhere x < 0,
+    so a mask taken from dout instead of x cannot match."""
+    dout = mixed_signs(rng, x.shape)
+    flat_x, flat_dout = x.reshape(-1), dout.reshape(-1)
+    flat_dout[np.argmax(flat_x > 0)] = -abs(flat_dout[np.argmax(flat_x > 0)])
+    flat_dout[np.argmax(flat_x < 0)] = abs(flat_dout[np.argmax(flat_x < 0)])
+    return dout
+
+
 def shape_of(array):
     return str(tuple(np.shape(array)))
 

@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from .. import datasets
-from . import StudentError, Task, call, invoke, method, register, shape_of, unpack
+from . import StudentError, Task, call, invoke, method, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 SPIRAL = {"hidden_dim": 100, "weight_scale": 0.01, "reg": 1e-3, "learning_rate": 1.0, "num_iters": 2000}
@@ -129,7 +129,8 @@ def affine_layer_run(ns, inputs):
 
 def relu_layer_inputs(rng, case):
     shape = (int(rng.integers(2, 6)), int(rng.integers(2, 7)))
-    return {"x": rng.normal(size=shape), "dout": rng.normal(size=shape)}
+    x = mixed_signs(rng, shape)
+    return {"x": x, "dout": upstream_gradient(rng, x)}
 
 
 def relu_layer_run(ns, inputs):

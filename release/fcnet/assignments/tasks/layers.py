@@ -7,13 +7,13 @@ the numerical gradient.
 """
 import numpy as np
 
-from . import Task, call, register, shape_of, unpack
+from . import Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
-def batch_shape(rng):
-    """(N, d1, ..., dk) with N in 2..5 and k in 1..3."""
+def batch_shape(rng, case):
+    """(N, d1, ..., dk) with N in 2..5 and k = case + 1 trailing axes (cases 0, 1, 2 cover k = 1, 2, 3)."""
     n = int(rng.integers(2, 6))
-    trailing = rng.integers(2, 5, size=int(rng.integers(1, 4)))
+    trailing = rng.integers(2, 5, size=case % 3 + 1)
     return (n, *map(int, trailing))
 
 
@@ -30,7 +30,7 @@ def rel_error_inputs(rng, case):
     if case == 1:  # tiny values: the 1e-8 floor in the denominator decides the answer
         x = rng.uniform(1e-10, 3e-10, size=6)
         return {"x": x, "y": x * rng.uniform(0.5, 1.5, size=6)}
-    x = rng.normal(size=batch_shape(rng))
+    x = rng.normal(size=batch_shape(rng, case))
     return {"x": x, "y": x * (1 + rng.normal(scale=1e-6, size=x.shape))}
 
 
@@ -42,7 +42,8 @@ def rel_error_run(ns, inputs):
 
 def numerical_gradient_inputs(rng, case):
     shape = (3,) if case == 2 else (int(rng.integers(2, 4)), int(rng.integers(2, 4)))
-    x = rng.integers(-3, 4, size=shape) if case == 2 else rng.normal(size=shape)
+    # integers away from 0, where f'' vanishes and a one-sided difference would look exact
+    x = rng.integers(1, 4, size=shape) * rng.choice([-1, 1], size=shape) if case == 2 else rng.normal(size=shape)
     return {"x": x, "c": rng.normal(size=shape), "h": np.array(10.0 ** -rng.integers(4, 6))}
 
 
@@ -80,7 +81,7 @@ def numerical_gradient_array_run(ns, inputs):
 # --- affine ----------------------------------------------------------------------------------
 
 def affine_inputs(rng, case):
-    shape = batch_shape(rng)
+    shape = batch_shape(rng, case)
     d, m = int(np.prod(shape[1:])), int(rng.integers(2, 6))
     return {
         "x": rng.normal(size=shape),
@@ -107,8 +108,9 @@ def affine_backward_run(ns, inputs):
 # --- activations -----------------------------------------------------------------------------
 
 def activation_inputs(rng, case):
-    shape = batch_shape(rng)
-    return {"x": rng.normal(scale=3.0, size=shape), "dout": rng.normal(size=shape)}
+    shape = batch_shape(rng, case)
+    x = mixed_signs(rng, shape, scale=3.0)
+    return {"x": x, "dout": upstream_gradient(rng, x)}
 
 
 def forward_task(name):

@@ -1,0 +1,40 @@
+"""Hidden inputs avoid coincidences: no known mistake or lazy fake passes by luck, whatever the seed."""
+import warnings
+
+import numpy as np
+import pytest
+
+from assignments.judge import judge
+from assignments.tasks import TASKS, run_case, summarized
+from autograder.mistakes import all_mistakes
+from autograder.reference import NAMESPACE
+
+SEEDS = range(25)
+FAKES = [
+    ("relu_forward", lambda x: (np.zeros_like(x), x)),
+    ("relu_forward", lambda x: (x, x)),
+    ("relu_backward", lambda dout, cache: dout * (dout > 0)),
+    ("sigmoid_forward", lambda x: (np.full(x.shape, 0.5), x)),
+]
+
+
+def passed(task, seed, overrides):
+    inputs = task.inputs(seed)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        expected = summarized(task, inputs, [run_case(task, NAMESPACE, i) for i in inputs], NAMESPACE)
+        got = summarized(task, inputs, [run_case(task, {**NAMESPACE, **overrides}, i) for i in inputs], NAMESPACE)
+    return judge(task, inputs, got, expected).passed
+
+
+@pytest.mark.parametrize("mistake", [m for m in all_mistakes() if m.task not in ("train_gd", "train_sgd")],
+                         ids=lambda m: m.slug)
+def test_no_known_mistake_passes_every_case(mistake):
+    task = TASKS[mistake.task]
+    implementations = mistake.implementations()
+    assert all(passed(task, seed, implementations) < task.n_cases for seed in SEEDS)
+
+
+@pytest.mark.parametrize("name, fake", FAKES)
+def test_lazy_fakes_pass_no_case(name, fake):
+    assert all(passed(TASKS[name], seed, {name: fake}) == 0 for seed in SEEDS)
