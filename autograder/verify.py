@@ -1,5 +1,6 @@
 """Judge a graded cell's payload in the grader's own process, against the reference."""
 import warnings
+from functools import lru_cache
 
 import numpy as np
 
@@ -29,6 +30,14 @@ def reference_cases(task, inputs, overrides=None):
         return summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], NAMESPACE)
 
 
+@lru_cache(maxsize=64)
+def expected_cases(name, seed):
+    """The reference's outputs for task `name` on the inputs of `seed`; the self-check seed is shared by
+    every student, so caching it saves most of the cost of judging self-check cells."""
+    task = TASKS[name]
+    return reference_cases(task, task.inputs(seed))
+
+
 def known_mistakes(task, inputs):
     """[(hint, outputs per case)] for every known mistake of the task."""
     return [(m.hint, reference_cases(task, inputs, m.implementations())) for m in mistakes_for(task.name)]
@@ -47,7 +56,19 @@ def verify(name, seed, encoded_cases):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         got = summarized(task, inputs, got, NAMESPACE)
-    return judge(task, inputs, got, reference_cases(task, inputs), known_mistakes(task, inputs))
+    if all(holds(case) for case in got):  # only checks, all true: no reference run needed (e.g. training)
+        return Judgement(len(got), len(got), "")
+    expected = expected_cases(name, seed)
+    judgement = judge(task, inputs, got, expected)
+    if judgement.passed == judgement.total:
+        return judgement
+    return judge(task, inputs, got, expected, known_mistakes(task, inputs))  # run mistakes only to name one
+
+
+def holds(case):
+    """True when a case's outputs are nothing but `ok:` checks (and quoted `info:`), all true."""
+    checks = [value for key, value in case.items() if not key.startswith("info:")]
+    return bool(checks) and all(key.startswith(("ok:", "info:")) for key in case) and all(map(np.all, checks))
 
 
 def fixture_entry(name):
