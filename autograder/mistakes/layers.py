@@ -1,4 +1,5 @@
-"""Notebook 1 mistakes. A function named `<object>__<slug>` stands in for `<object>`."""
+"""Notebook 1 mistakes: functions named `<object>__<slug>` that stand in for `<object>`, or text edits of
+the instructor's solution where the mistake is one changed line."""
 import numpy as np
 
 from . import Mistake
@@ -13,20 +14,6 @@ def numerical_gradient__one_sided(f, x, h=1e-5):
         x[index] = original + h
         grad[index] = (f(x) - fx) / h
         x[index] = original
-    return grad
-
-
-def numerical_gradient__int_truncated(f, x, h=1e-5):
-    x = np.array(x)
-    grad = np.zeros(x.shape)
-    for index in np.ndindex(x.shape):
-        original = x[index]
-        x[index] = original + h
-        f_plus = f(x)
-        x[index] = original - h
-        f_minus = f(x)
-        x[index] = original
-        grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
 
 
@@ -77,101 +64,22 @@ def relu_backward__in_place(dout, cache):
     return dout
 
 
-def sigmoid_forward__caches_input(x):
-    return 1 / (1 + np.exp(-x)), x
+NOT_AVERAGED = ("dscores[rows, y] -= 1\n    dscores /= N", "dscores[rows, y] -= 1")
+SVM_NOT_AVERAGED = ("dscores[rows, y] = -dscores.sum(axis=1)\n    dscores /= N", "dscores[rows, y] = -dscores.sum(axis=1)")
 
 
-def sigmoid_backward__uses_input(dout, cache):
-    x = cache
-    return dout * x * (1 - x)
-
-
-def tanh_backward__uses_input(dout, cache):
-    x = cache
-    return dout * (1 - x ** 2)
-
-
-def tanh_forward__caches_input(x):
-    return np.tanh(x), x
-
-
-def softmax_loss__summed(scores, y):
-    n = scores.shape[0]
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    loss = -np.log(probs[np.arange(n), y]).sum()
-    probs[np.arange(n), y] -= 1
-    return loss, probs
-
-
-def softmax_loss__grad_not_averaged(scores, y):
-    n = scores.shape[0]
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    loss = -np.log(probs[np.arange(n), y]).mean()
-    probs[np.arange(n), y] -= 1
-    return loss, probs
-
-
-def softmax_loss__no_max_shift(scores, y):
-    n = scores.shape[0]
-    exp = np.exp(scores)
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    loss = -np.log(probs[np.arange(n), y]).mean()
-    probs[np.arange(n), y] -= 1
-    return loss, probs / n
-
-
-def softmax_loss__wrong_axis(scores, y):
-    n = scores.shape[0]
-    shifted = scores - scores.max(axis=0, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=0, keepdims=True)
-    loss = -np.log(probs[np.arange(n), y]).mean()
-    probs[np.arange(n), y] -= 1
-    return loss, probs / n
-
-
-def softmax_loss__forgot_minus_one(scores, y):
-    n = scores.shape[0]
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    loss = -np.log(probs[np.arange(n), y]).mean()
-    return loss, probs / n
-
-
-def svm_loss__grad_not_averaged(scores, y):
-    n = scores.shape[0]
-    margins = np.maximum(0, scores - scores[np.arange(n), y][:, None] + 1)
-    margins[np.arange(n), y] = 0
-    dscores = (margins > 0).astype(float)
-    dscores[np.arange(n), y] = -dscores.sum(axis=1)
-    return margins.sum() / n, dscores
-
-
-def svm_loss__summed(scores, y):
-    n = scores.shape[0]
-    margins = np.maximum(0, scores - scores[np.arange(n), y][:, None] + 1)
-    margins[np.arange(n), y] = 0
-    dscores = (margins > 0).astype(float)
-    dscores[np.arange(n), y] = -dscores.sum(axis=1)
-    return margins.sum(), dscores
-
-
-def svm_loss__counts_correct_class(scores, y):
-    n = scores.shape[0]
-    margins = np.maximum(0, scores - scores[np.arange(n), y][:, None] + 1)
-    dscores = (margins > 0).astype(float)
-    dscores[np.arange(n), y] = -(dscores.sum(axis=1) - 1)
-    return margins.sum() / n, dscores / n
+def edit(task, slug, hint, *replacements, target=None):
+    """A mistake written as text replacements in the solution of `target` (default: the task's object)."""
+    return Mistake(task, hint, edits={target or task: replacements}, name=f"{target or task}__{slug}")
 
 
 MISTAKES = [
     Mistake("numerical_gradient", "your gradient matches a one-sided difference (f(x+h) - f(x)) / h; "
             "use the centred (f(x+h) - f(x-h)) / (2h), whose error is ~h² instead of ~h",
             {"numerical_gradient": numerical_gradient__one_sided}),
-    Mistake("numerical_gradient", "your gradient matches perturbing an integer array in place, where x + h is "
-            "truncated back to an integer; work on a float64 copy of x",
-            {"numerical_gradient": numerical_gradient__int_truncated}),
+    edit("numerical_gradient", "int_truncated", "your gradient matches perturbing an integer array, where x + h "
+         "is truncated back to an integer; work on a float64 copy of x",
+         ("x = np.array(x, dtype=np.float64)", "x = np.array(x)")),
     Mistake("numerical_gradient", "x is left changed after the call; put each entry back to its original "
             "value once both f(x+h) and f(x-h) are computed",
             {"numerical_gradient": numerical_gradient__not_restored}),
@@ -189,25 +97,26 @@ MISTAKES = [
             {"relu_backward": relu_backward__returns_mask}),
     Mistake("relu_backward", "you wrote zeros into dout in place, which changes the caller's array; "
             "build a new array (dout * mask or np.where)", {"relu_backward": relu_backward__in_place}),
-    Mistake("sigmoid_backward", "your dx matches dout * x * (1 - x): the formula needs the sigmoid "
-            "output σ(x), not x itself",
-            {"sigmoid_forward": sigmoid_forward__caches_input, "sigmoid_backward": sigmoid_backward__uses_input}),
-    Mistake("tanh_backward", "your dx matches dout * (1 - x**2): the formula needs tanh(x), not x itself",
-            {"tanh_forward": tanh_forward__caches_input, "tanh_backward": tanh_backward__uses_input}),
-    Mistake("softmax_loss", "your dscores are N times too large: divide the gradient by N like the loss",
-            {"softmax_loss": softmax_loss__grad_not_averaged}),
-    Mistake("softmax_loss", "your loss matches summing over the examples; average it over N",
-            {"softmax_loss": softmax_loss__summed}),
-    Mistake("softmax_loss", "large scores overflow exp(): subtract each row's max from the scores first "
-            "(it leaves the probabilities unchanged)", {"softmax_loss": softmax_loss__no_max_shift}),
-    Mistake("softmax_loss", "your softmax is normalised over the wrong axis: each row (one example) must sum "
-            "to 1, so use axis=1", {"softmax_loss": softmax_loss__wrong_axis}),
-    Mistake("softmax_loss", "dscores is missing the -1 at each correct class (the gradient is probs minus "
-            "the one-hot labels, over N)", {"softmax_loss": softmax_loss__forgot_minus_one}),
-    Mistake("svm_loss", "your dscores are N times too large: divide the gradient by N like the loss",
-            {"svm_loss": svm_loss__grad_not_averaged}),
-    Mistake("svm_loss", "your loss matches summing over the examples; average it over N",
-            {"svm_loss": svm_loss__summed}),
-    Mistake("svm_loss", "your loss is 1 too large: the correct class's own margin must not count",
-            {"svm_loss": svm_loss__counts_correct_class}),
+    edit("sigmoid_backward", "caches_input", "your dx matches dout * x * (1 - x): the formula needs the "
+         "sigmoid output σ(x), not x itself", ("cache = out", "cache = x"), target="sigmoid_forward"),
+    edit("tanh_backward", "caches_input", "your dx matches dout * (1 - x**2): the formula needs tanh(x), not x "
+         "itself", ("cache = out", "cache = x"), target="tanh_forward"),
+    edit("softmax_loss", "grad_not_averaged", "your dscores are N times too large: divide the gradient by N "
+         "like the loss", NOT_AVERAGED),
+    edit("softmax_loss", "summed", "your loss matches summing over the examples; average it over N",
+         ("loss = -log_probs[rows, y].mean()", "loss = -log_probs[rows, y].sum()"), NOT_AVERAGED),
+    edit("softmax_loss", "no_max_shift", "large scores overflow exp(): subtract each row's max from the scores "
+         "first (it leaves the probabilities unchanged)",
+         ("shifted = scores - scores.max(axis=1, keepdims=True)", "shifted = scores")),
+    edit("softmax_loss", "wrong_axis", "your softmax is normalised over the wrong axis: each row (one example) "
+         "must sum to 1, so use axis=1", ("scores.max(axis=1, keepdims=True)", "scores.max(axis=0, keepdims=True)"),
+         ("np.exp(shifted).sum(axis=1, keepdims=True)", "np.exp(shifted).sum(axis=0, keepdims=True)")),
+    edit("softmax_loss", "forgot_minus_one", "dscores is missing the -1 at each correct class (the gradient is "
+         "probs minus the one-hot labels, over N)", ("dscores[rows, y] -= 1\n    dscores /= N", "dscores /= N")),
+    edit("svm_loss", "grad_not_averaged", "your dscores are N times too large: divide the gradient by N like "
+         "the loss", SVM_NOT_AVERAGED),
+    edit("svm_loss", "summed", "your loss matches summing over the examples; average it over N",
+         ("loss = margins.sum() / N", "loss = margins.sum()"), SVM_NOT_AVERAGED),
+    edit("svm_loss", "counts_correct_class", "your loss is 1 too large: the correct class's own margin must not "
+         "count", ("margins[rows, y] = 0.0", "margins = margins")),
 ]
