@@ -87,13 +87,16 @@ CLASS = [
 
 
 def fresh_course(course):
-    """An empty course folder holding the repository's source notebooks, kit and nbgrader config."""
+    """An empty course folder holding the repository's source notebooks, kit and nbgrader config, with a
+    fixed grading secret so that every demo (and test) run grades on the same inputs."""
     if course.exists():
         shutil.rmtree(course)
     course.mkdir(parents=True)
     for folder in ("source", "assignments"):
         shutil.copytree(REPO / folder, course / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "nbgrader_config.py", course)
+    (course / ".backprop-lab").mkdir()
+    (course / ".backprop-lab" / "secret").write_text("a simulated class, not a real one")
 
 
 def simulate_class(course, assignment="fcnet"):
@@ -121,6 +124,13 @@ def demo(course, timeout, console, assignment="fcnet"):
     console.print(f"done in {time.perf_counter() - start:.0f} s")
 
 
+def headline(message, width=110):
+    """A verdict shortened for the table: the object and its hint when there is one."""
+    if "Hint: " in message:
+        message = message.split(":", 1)[0] + ": " + message.split("Hint: ", 1)[1]
+    return message if len(message) <= width else message[:width - 1] + "…"
+
+
 def score_table(csv_path, outcomes):
     with open(csv_path) as handle:
         rows = list(csv.DictReader(handle))
@@ -134,6 +144,6 @@ def score_table(csv_path, outcomes):
         told = list(dict.fromkeys(r["message"] for r in mine if r["message"] and r["grade_id"].startswith("hidden_")))
         if outcomes.get(student):
             told = [f"not graded: {outcomes[student]}"]
-        shown = "\n".join(m[:120] for m in told[:2]) + (f"\n(+{len(told) - 2} more)" if len(told) > 2 else "")
+        shown = "\n".join(map(headline, told[:3])) + (f"\n(+{len(told) - 3} more)" if len(told) > 3 else "")
         table.add_row(student, description, f"{score:g} / {possible:g}", shown or "all correct")
     return table

@@ -1,5 +1,6 @@
 """Judge a graded cell's payload in the grader's own process, against the reference."""
 import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -22,11 +23,18 @@ def cell_task(grade_id):
     return None
 
 
+@contextmanager
+def quietly():
+    """No warnings while the reference, the mistakes or summaries run: some mistakes overflow on purpose."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
 def reference_cases(task, inputs, overrides=None):
     """Outputs of the reference (optionally with some objects replaced) on every case, summarized."""
     namespace = {**NAMESPACE, **(overrides or {})}
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
+    with quietly():
         return summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], NAMESPACE)
 
 
@@ -53,8 +61,7 @@ def verify(name, seed, encoded_cases):
         got = [payload.decode_case(case) for case in encoded_cases]
     except Exception as error:
         return Judgement(0, len(inputs), f"{name}: the collected outputs could not be read ({type(error).__name__})")
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
+    with quietly():
         got = summarized(task, inputs, got, NAMESPACE)
     if all(holds(case) for case in got):  # only checks, all true: no reference run needed (e.g. training)
         return Judgement(len(got), len(got), "")

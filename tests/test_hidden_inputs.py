@@ -1,6 +1,4 @@
 """Hidden inputs avoid coincidences: no known mistake or lazy fake passes by luck, whatever the seed."""
-import warnings
-
 import numpy as np
 import pytest
 
@@ -8,6 +6,7 @@ from assignments.judge import judge
 from assignments.tasks import TASKS, run_case, summarized
 from autograder.mistakes import all_mistakes
 from autograder.reference import NAMESPACE
+from autograder.verify import quietly
 
 SEEDS = range(25)
 FAKES = [
@@ -20,8 +19,7 @@ FAKES = [
 
 def passed(task, seed, overrides):
     inputs = task.inputs(seed)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
+    with quietly():
         expected = summarized(task, inputs, [run_case(task, NAMESPACE, i) for i in inputs], NAMESPACE)
         got = summarized(task, inputs, [run_case(task, {**NAMESPACE, **overrides}, i) for i in inputs], NAMESPACE)
     return judge(task, inputs, got, expected).passed

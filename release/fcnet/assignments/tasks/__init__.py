@@ -83,16 +83,15 @@ def method(obj, name, label):
 
 def invoke(label, function, *args):
     """function(*args), turning any failure into a StudentError that names `label`."""
-    name = label
     try:
         return function(*args)
     except NotImplementedError:
-        raise StudentError(f"{name} raised NotImplementedError: it is still a stub; write its code and run "
+        raise StudentError(f"{label} raised NotImplementedError: it is still a stub; write its code and run "
                            "its cell") from None
     except NameError as error:
-        raise StudentError(f"{name} raised NameError: {error}{missing_notebooks()}") from None
+        raise StudentError(f"{label} raised NameError: {error}{missing_notebooks()}") from None
     except Exception as error:
-        raise StudentError(f"{name} raised {type(error).__name__}: {error}") from None
+        raise StudentError(f"{label} raised {type(error).__name__}: {error}") from None
 
 
 def missing_notebooks():
