@@ -31,6 +31,12 @@ def verdict_messages(path):
             for c in nb.cells if METADATA_KEY in c.metadata and "nbgrader" in c.metadata}
 
 
+def renamed_hint(folder, notebooks):
+    """' (found X.ipynb: ...)' when the folder holds notebooks under names the assignment does not know."""
+    strangers = sorted(p.name for p in folder.glob("*.ipynb") if p.stem not in notebooks)
+    return f" (found {', '.join(strangers)}: notebooks must keep their released names)" if strangers else ""
+
+
 def student_rows(gb, course_root, assignment, student, notebooks):
     from nbgrader.api import MissingEntry
 
@@ -50,7 +56,8 @@ def student_rows(gb, course_root, assignment, student, notebooks):
             if notebook in unreadable:
                 message, score = f"{notebook}.ipynb could not be read ({unreadable[notebook]})", 0.0
             elif not submitted.exists():
-                message = f"{notebook}.ipynb was not submitted"
+                message = f"{notebook}.ipynb was not submitted" + renamed_hint(submitted.parent, notebooks)
+                score = 0.0
             elif grade_id in messages:
                 message = messages[grade_id]
             elif failure:

@@ -48,6 +48,9 @@ def grade_one(api, course_root, assignment, student):
         error = f"{type(exc).__name__}: {exc}"
     if error and unreadable:  # nbgrader's own words would blame the course ("no notebooks found")
         error = "; ".join(f"{name}.ipynb could not be read ({reason})" for name, reason in unreadable.items())
+    elif "No notebooks found" in error:
+        found = sorted(p.name for p in (Path(course_root) / "submitted" / student / assignment).glob("*.ipynb"))
+        error = f"none of {assignment}'s notebooks is in the submission (found: {', '.join(found) or 'nothing'})"
     path = status_path(course_root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable}))

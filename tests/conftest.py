@@ -97,6 +97,7 @@ def build_class(notebooks):
     deleted.cells = [c for c in deleted.cells
                      if c.metadata.get("nbgrader", {}).get("grade_id") not in ("check_relu_forward", "hidden_relu_forward")]
     students["deleted_cells"] = {NOTEBOOK: deleted}
+    students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}
     return students
 
 

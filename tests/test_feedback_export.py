@@ -21,11 +21,11 @@ def hidden_test_lines(course):
 
 def test_feedback_html_shows_verdicts_but_no_hidden_tests_or_paths(graded):
     outcomes = feedback(graded.course, ASSIGNMENT)
-    assert all(not outcomes[s] for s in outcomes if s != "corrupt")
+    assert all(not outcomes[s] for s in outcomes if s != "renamed")  # nothing of "renamed" could be graded
     secrets = hidden_test_lines(graded.course) | {"BEGIN HIDDEN TESTS", str(graded.course), "/autograder/"}
     assert 'probe("svm_loss", globals())' in secrets
     reports = list((graded.course / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))
-    assert len(reports) >= len(graded.students) - 1  # the corrupt notebook could not be graded
+    assert len(reports) >= len(graded.students) - 2  # the corrupt and the renamed notebooks could not be graded
     for report in reports:
         html = report.read_text()
         leaked = [s for s in secrets if s in html]

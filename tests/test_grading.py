@@ -117,7 +117,7 @@ def test_release_verdicts_name_not_implemented_in_both_notebooks(graded):
 
 
 def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_on(graded):
-    assert not any(graded.outcomes.values())
+    assert not any(error for student, error in graded.outcomes.items() if student != "renamed")
     exited = graded.cells("crash_exit")
     assert exited["hidden_rel_error"][0] == 2  # cells before the crash still count
     assert exited["hidden_svm_loss"][0] == 0 and "kernel died" in exited["hidden_svm_loss"][2]
@@ -140,6 +140,12 @@ def test_deleted_test_cells_are_restored_and_graded(graded):
     cells = graded.cells("deleted_cells")
     assert cells["hidden_relu_forward"][0] == cells["hidden_relu_forward"][1]
     assert cells["check_relu_forward"][0] == cells["check_relu_forward"][1]
+
+
+def test_a_renamed_notebook_is_explained(graded):
+    score, _, message = graded.cells("renamed", NOTEBOOK)["hidden_rel_error"]
+    assert score == 0 and "was not submitted (found 01_layers (1).ipynb" in message
+    assert "found: 01_layers (1).ipynb" in graded.outcomes["renamed"]
 
 
 def test_regrading_gives_identical_scores_and_seed(graded):
