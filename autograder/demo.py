@@ -12,7 +12,7 @@ from .feedback import feedback
 from .grading import grade
 from .mistakes import all_mistakes
 from .release import release
-from .simulate import CHEATS, CRASHES, append_to, plant, plant_mistake, solved, submit
+from .simulate import CHEATS, CRASHES, append_to, function_source, plant, plant_mistake, solved, submit
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -54,8 +54,7 @@ def with_body(name, signature, body):
     """A solution where `name` runs `body` when called (an endless loop, a crash)."""
     def build(pairs):
         files = solved_all(pairs)
-        code = f"def {name}{signature}:\n" + "".join(f"    {line}\n" for line in body.splitlines())
-        plant(files[NOTEBOOK1], name, code)
+        plant(files[NOTEBOOK1], name, function_source(name, signature, body))
         return files
     return build
 

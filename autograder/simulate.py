@@ -78,6 +78,11 @@ def solved(release_nb, source_nb):
     return nb
 
 
+def function_source(name, signature, body):
+    """`def name(signature):` with `body` indented under it (a stand-in answer for a simulated student)."""
+    return f"import numpy as np\n\ndef {name}{signature}:\n" + "".join(f"    {line}\n" for line in body.splitlines())
+
+
 def plant(nb, grade_id, source):
     """Replace the source of solution cell `grade_id`."""
     for cell in nb.cells:

@@ -15,7 +15,7 @@ from autograder.export import export
 from autograder.grading import grade
 from autograder.mistakes import layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
-from autograder.simulate import CHEATS, CRASHES, append_to, plant, plant_mistake, solved, submit
+from autograder.simulate import CHEATS, CRASHES, append_to, function_source, plant, plant_mistake, solved, submit
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
@@ -41,14 +41,10 @@ def mistake_rounds(mistakes):
     return rounds
 
 
-def body(name, signature, code):
-    return f"import numpy as np\n\ndef {name}{signature}:\n" + "".join(f"    {line}\n" for line in code.splitlines())
-
-
 def wrong_everywhere(nb):
     """Plant plausible but wrong implementations (zeros) for a few objects a cheat then tries to cover."""
-    plant(nb, "relu_forward", body("relu_forward", "(x)", "return np.zeros_like(x), x"))
-    plant(nb, "softmax_loss", body("softmax_loss", "(scores, y)", "return 0.0, np.zeros_like(scores)"))
+    plant(nb, "relu_forward", function_source("relu_forward", "(x)", "return np.zeros_like(x), x"))
+    plant(nb, "softmax_loss", function_source("softmax_loss", "(scores, y)", "return 0.0, np.zeros_like(scores)"))
     return nb
 
 
@@ -69,7 +65,7 @@ def build_class(notebooks):
                 plant_mistake(nb, mistake)
             students[f"mistakes{filename[:2]}_{index}"] = {NOTEBOOK: solved_nb(NOTEBOOK), filename: nb}
     noisy = solved(release_nb, source_nb)
-    plant(noisy, "relu_forward", body("relu_forward", "(x)", "np.sqrt(-np.ones(1))  # RuntimeWarning on stderr\n"
+    plant(noisy, "relu_forward", function_source("relu_forward", "(x)", "np.sqrt(-np.ones(1))  # RuntimeWarning on stderr\n"
                                       "return np.maximum(0, x), x"))
     append_to(noisy, "rel_error", "import sys\nprint('debug output', file=sys.stderr)")
     students["noisy"] = {NOTEBOOK: noisy}
@@ -89,9 +85,9 @@ def build_class(notebooks):
     students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2)}
     students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
     students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
-                                              body("tanh_forward", "(x)", CRASHES["infinite_loop"]))}
+                                              function_source("tanh_forward", "(x)", CRASHES["infinite_loop"]))}
     students["crash_swallow"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "svm_loss",
-                                                 body("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))}
+                                                 function_source("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))}
     students["corrupt"] = {NOTEBOOK: '{"cells": [ not json', NOTEBOOK2: solved_nb(NOTEBOOK2)}
     deleted = solved(release_nb, source_nb)
     deleted.cells = [c for c in deleted.cells
