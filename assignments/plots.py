@@ -45,3 +45,16 @@ def show_weight_images(W, image_shape=(8, 8), count=16, columns=8, title=""):
     fig.suptitle(title or f"first {count} hidden units' input weights")
     fig.tight_layout()
     return fig
+
+
+def plot_comparison(runs, title=""):
+    """Several training runs side by side: runs maps a label to (loss per step, validation accuracy per epoch)."""
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.2))
+    for label, (losses, val_acc) in runs.items():
+        loss_ax.plot(losses, label=label, alpha=0.8)
+        acc_ax.plot(np.arange(1, len(val_acc) + 1), val_acc, marker="o", label=label)
+    loss_ax.set(xlabel="step", ylabel="loss", title=title or "training loss")
+    acc_ax.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy")
+    loss_ax.legend()
+    fig.tight_layout()
+    return fig

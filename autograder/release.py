@@ -35,6 +35,7 @@ REQUIREMENTS = """\
 numpy>=1.26
 matplotlib>=3.8
 scikit-learn>=1.4
+mnist1d>=0.0.2
 jupyterlab>=4.2
 nbclient>=0.10
 nbformat>=5.10

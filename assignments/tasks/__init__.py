@@ -5,6 +5,7 @@ student's notebook (in the student's kernel) and the reference (in the grader's 
 exactly the same inputs and produce comparable outputs.
 """
 import copy
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Callable
@@ -65,12 +66,12 @@ def summarized(task, inputs, cases, namespace):
     return results
 
 
-def call(namespace, name, *args):
-    """Call namespace[name](*args), turning any failure into a StudentError that names the function."""
+def call(namespace, name, *args, **kwargs):
+    """Call namespace[name](*args, **kwargs), turning any failure into a StudentError that names the function."""
     function = namespace.get(name)
     if function is None:
         raise StudentError(f"`{name}` is not defined: run its cell first{missing_notebooks()}")
-    return invoke(name, function, *args)
+    return invoke(name, function, *args, **kwargs)
 
 
 def method(obj, name, label):
@@ -81,10 +82,10 @@ def method(obj, name, label):
         raise StudentError(f"{label} has no `{name}`") from None
 
 
-def invoke(label, function, *args):
-    """function(*args), turning any failure into a StudentError that names `label`."""
+def invoke(label, function, *args, **kwargs):
+    """function(*args, **kwargs), turning any failure into a StudentError that names `label`."""
     try:
-        return function(*args)
+        return function(*args, **kwargs)
     except NotImplementedError:
         raise StudentError(f"{label} raised NotImplementedError: it is still a stub; write its code and run "
                            "its cell") from None
@@ -98,6 +99,23 @@ def missing_notebooks():
     """Why an earlier notebook's definitions are missing, if that is known."""
     from ..notebooks import LOAD_ERRORS
     return "".join(f"; {filename} could not be loaded ({reason})" for filename, reason in LOAD_ERRORS.items())
+
+
+def timed(label, function, *args):
+    """(function(*args), seconds it took), with failures turned into a StudentError naming `label`."""
+    start = time.perf_counter()
+    result = invoke(label, function, *args)
+    return result, time.perf_counter() - start
+
+
+def as_dict(value, label):
+    if not isinstance(value, dict):
+        raise StudentError(f"{label} should be a dict, got {type(value).__name__}")
+    return value
+
+
+def keys_of(mapping):
+    return np.array(sorted(str(key) for key in mapping))
 
 
 def unpack(result, name, fields):
@@ -138,4 +156,4 @@ def register(*tasks):
         TASKS[task.name] = task
 
 
-from . import layers, two_layer  # noqa: E402,F401  (each registers its notebook's tasks)
+from . import deep, layers, two_layer  # noqa: E402,F401  (each registers its notebook's tasks)

@@ -56,8 +56,8 @@ def renamed_source(function, name):
 
 
 def all_mistakes():
-    from . import layers, two_layer
-    return layers.MISTAKES + two_layer.MISTAKES
+    from . import deep, layers, two_layer
+    return layers.MISTAKES + two_layer.MISTAKES + deep.MISTAKES
 
 
 def mistakes_for(task_name):

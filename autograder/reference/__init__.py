@@ -1,5 +1,5 @@
 """The hidden reference implementation, one module per notebook topic."""
-from . import layers, two_layer
+from . import deep, layers, two_layer
 
-NAMESPACE = {name: value for module in (layers, two_layer) for name, value in vars(module).items()
+NAMESPACE = {name: value for module in (layers, two_layer, deep) for name, value in vars(module).items()
              if not name.startswith("_")}

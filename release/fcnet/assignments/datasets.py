@@ -31,3 +31,23 @@ def digits_split(seed=0, val_size=300, test_size=300):
     test, val, train = np.split(order, [test_size, test_size + val_size])
     return {"X_train": X[train], "y_train": y[train], "X_val": X[val], "y_val": y[val],
             "X_test": X[test], "y_test": y[test]}
+
+
+def mnist1d(seed=0, num_samples=4000, val_size=800):
+    """MNIST-1D (Greydanus 2020): ten 1-D digit templates, shifted, scaled, sheared and noised; made on the
+    spot by the `mnist1d` package's generator, so nothing is downloaded.
+
+    Returns a dict with X_train (N, 40), y_train (N,), X_val, y_val: float64 signals, int64 labels.
+    The generator reseeds numpy's global random state; this function puts it back.
+    """
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    args = get_dataset_args()
+    args.num_samples, args.seed, args.train_split = num_samples, seed, 1 - val_size / num_samples
+    state = np.random.get_state()
+    try:
+        data = make_dataset(args)
+    finally:
+        np.random.set_state(state)
+    return {"X_train": data["x"], "y_train": data["y"].astype(np.int64),
+            "X_val": data["x_test"], "y_val": data["y_test"].astype(np.int64)}

@@ -4,12 +4,11 @@ Hidden cases use non-zero biases and mixed-sign hidden pre-activations (a net wi
 with regularised biases cannot match), and training runs on data the grader generates with its own
 seed. Training results are judged from the trained parameters, with the judge's own forward pass.
 """
-import time
-
 import numpy as np
 
 from .. import datasets
-from . import StudentError, Task, call, invoke, method, mixed_signs, register, shape_of, unpack, upstream_gradient
+from . import (Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed, unpack,
+               upstream_gradient)
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 SPIRAL = {"hidden_dim": 100, "weight_scale": 0.01, "reg": 1e-3, "learning_rate": 1.0, "num_iters": 2000}
@@ -36,18 +35,8 @@ def describe_net(inputs):
     return f"X of shape {shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}"
 
 
-def as_dict(value, label):
-    if not isinstance(value, dict):
-        raise StudentError(f"{label} should be a dict, got {type(value).__name__}")
-    return value
-
-
 def param_outputs(params, prefix):
     return {f"{prefix}{name}": params[name] for name in PARAM_NAMES if name in params}
-
-
-def keys_of(mapping):
-    return np.array(sorted(str(key) for key in mapping))
 
 
 def load_params(model, inputs, label):
@@ -87,10 +76,19 @@ def two_layer_summary(inputs, outputs, namespace):
     """Initialisation cases become checks on the statistics of the weights; other cases pass through."""
     if "dims" not in inputs:
         return outputs
-    scale = float(inputs["weight_scale"])
-    checks = {"ok:params has exactly the keys W1, b1, W2, b2": list(outputs["keys"]) == sorted(PARAM_NAMES)}
     d, h, c = (int(v) for v in inputs["dims"])
-    for name, shape in (("W1", (d, h)), ("W2", (h, c))):
+    return init_checks(outputs, {"W1": (d, h), "W2": (h, c)}, float(inputs["weight_scale"]))
+
+
+def init_checks(outputs, weight_shapes, scale):
+    """Checks on freshly initialised params given as `init:<name>` outputs, and their `keys`.
+
+    weight_shapes: {"W1": (D, H), ...}; the bias of layer k is `b<k>`, sized like W<k>'s columns.
+    """
+    biases = {"b" + name[1:]: shape[1] for name, shape in weight_shapes.items()}
+    names = [key for name in weight_shapes for key in (name, "b" + name[1:])]
+    checks = {f"ok:params has exactly the keys {', '.join(names)}": list(outputs["keys"]) == sorted(names)}
+    for name, shape in weight_shapes.items():
         weights = np.asarray(outputs.get(f"init:{name}", np.zeros(0)), dtype=np.float64)
         good_shape = weights.shape == shape
         checks[f"ok:{name} has shape (input, output) = {shape}"] = good_shape
@@ -100,7 +98,7 @@ def two_layer_summary(inputs, outputs, namespace):
         checks[f"ok:{name} has standard deviation within 10% of weight_scale"] = \
             good_shape and abs(weights.std() / scale - 1) < 0.1
         checks[f"info:{name} std / weight_scale"] = weights.std() / scale if good_shape else np.nan
-    for name, size in (("b1", h), ("b2", c)):
+    for name, size in biases.items():
         bias = np.asarray(outputs.get(f"init:{name}", np.ones(1)))
         checks[f"ok:{name} is {size} zeros"] = bias.shape == (size,) and not bias.any()
     return checks
@@ -190,12 +188,6 @@ def seeds_inputs(rng, case):
 def new_net(ns, input_dim, num_classes, settings):
     return call(ns, "TwoLayerNet", input_dim, settings["hidden_dim"], num_classes, settings["weight_scale"],
                 settings["reg"])
-
-
-def timed(label, function, *args):
-    start = time.perf_counter()
-    result = invoke(label, function, *args)
-    return result, time.perf_counter() - start
 
 
 def train_gd_run(ns, inputs):

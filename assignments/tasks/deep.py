@@ -1,0 +1,335 @@
+"""Notebook 3 tasks: the MSE head, FullyConnectedNet, four update rules, the Solver, and two trained models.
+
+Nets of depth 1 to 4 get random sizes, a different activation in every hidden layer and non-zero
+biases. Update rules are run for several steps on two parameters at once, so state must persist
+in each parameter's own config. The Solver trains a scripted stand-in model whose loss and accuracy
+follow its parameters in a known way, so its histories can be compared exactly while its minibatches
+stay free to be drawn in any random order. Trained models are judged from their parameters.
+"""
+import os
+import tempfile
+
+import numpy as np
+
+from .. import datasets
+from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
+               unpack)
+from .two_layer import init_checks
+
+ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
+TIME_BUDGET = 30.0  # seconds the training of a submitted Solver may take
+
+
+def layer_params(params, num_layers, prefix):
+    """{prefix + "W1": ..., prefix + "b1": ..., ...} in layer order, for the names that exist."""
+    names = [key for layer in range(1, num_layers + 1) for key in (f"W{layer}", f"b{layer}")]
+    return {f"{prefix}{name}": params[name] for name in names if name in params}
+
+
+# --- mse_loss ----------------------------------------------------------------------------------
+
+def mse_inputs(rng, case):
+    n, k = int(rng.integers(3, 8)), case + 1  # K = 1 cannot tell a mean over rows from a mean over entries
+    return {"preds": rng.normal(size=(n, k)), "targets": rng.normal(size=(n, k))}
+
+
+def mse_run(ns, inputs):
+    loss, dpreds = unpack(call(ns, "mse_loss", inputs["preds"], inputs["targets"]), "mse_loss", ("loss", "dpreds"))
+    return {"loss": loss, "dpreds": dpreds}
+
+
+# --- FullyConnectedNet -------------------------------------------------------------------------
+
+def net_inputs(rng, case):
+    """Case 0: a fresh float32 net, for its initialisation. Case k > 0: a net of depth k (k - 1 hidden
+    layers, each with another activation) with random weights and biases; case 2 has an MSE head and
+    case 3 an input with two trailing axes."""
+    if case == 0:
+        dims = rng.integers([80, 60, 60, 5], [120, 100, 100, 11])
+        return {"dims": dims, "activations": np.array(["relu", "tanh"]), "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
+                "numpy_seed": np.array(rng.integers(2 ** 31))}
+    n, depth = int(rng.integers(4, 8)), case
+    trailing = (2, int(rng.integers(2, 4))) if case == 3 else (int(rng.integers(3, 7)),)
+    dims = [int(np.prod(trailing)), *(int(v) for v in rng.integers(3, 8, size=depth - 1)), int(rng.integers(2, 5))]
+    inputs = {
+        "dims": np.array(dims),
+        "activations": rng.permutation(ACTIVATION_NAMES)[:depth - 1],
+        "loss_type": np.array("mse" if case == 2 else "softmax"),
+        "X": rng.normal(size=(n, *trailing)),
+        "y": rng.normal(size=(n, dims[-1])) if case == 2 else rng.integers(0, dims[-1], size=n),
+        "reg": np.array(0.0 if case == 1 else rng.uniform(0.1, 1.0)),
+    }
+    for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), start=1):
+        inputs[f"W{layer}"] = mixed_signs(rng, (fan_in, fan_out), scale=1.0 / np.sqrt(fan_in))
+        inputs[f"b{layer}"] = rng.normal(scale=0.5, size=fan_out)
+    return inputs
+
+
+def describe_net(inputs):
+    activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
+    if "X" not in inputs:
+        return f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}"
+    return (f"{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
+            f"{shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}")
+
+
+def new_net(ns, inputs, **options):
+    dims = [int(v) for v in inputs["dims"]]
+    activations = [str(a) for a in inputs["activations"]]
+    return call(ns, "FullyConnectedNet", dims[1:-1], dims[0], dims[-1], activations, **options)
+
+
+def net_run(ns, inputs):
+    num_layers = len(inputs["dims"]) - 1
+    if "X" not in inputs:
+        np.random.seed(int(inputs["numpy_seed"]))
+        net = new_net(ns, inputs, weight_scale=float(inputs["weight_scale"]), dtype=np.float32)
+        params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
+        return {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
+                **layer_params(params, num_layers, "init:")}
+    net = new_net(ns, inputs, reg=float(inputs["reg"]), loss=str(inputs["loss_type"]))
+    params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
+    params.update(layer_params(inputs, num_layers, ""))
+    loss_fn = method(net, "loss", "FullyConnectedNet")
+    scores = invoke("FullyConnectedNet.loss", loss_fn, inputs["X"])
+    loss, grads = unpack(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"], inputs["y"]),
+                         "FullyConnectedNet.loss(X, y)", ("loss", "grads"))
+    grads = as_dict(grads, "grads")
+    return {"scores": scores, "loss": loss, "grads keys": keys_of(grads), **layer_params(grads, num_layers, "grad:")}
+
+
+def net_summary(inputs, outputs, namespace):
+    """The initialisation case becomes checks on shapes, statistics and dtype; other cases pass through."""
+    if "X" in inputs:
+        return outputs
+    dims = [int(v) for v in inputs["dims"]]
+    shapes = {f"W{layer}": (fan_in, fan_out) for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), 1)}
+    checks = init_checks(outputs, shapes, float(inputs["weight_scale"]))
+    checks["ok:every parameter is float32 when dtype=np.float32"] = set(outputs["dtypes"].tolist()) == {"float32"}
+    return checks
+
+
+# --- update rules ------------------------------------------------------------------------------
+
+STEPS = 3
+HYPERPARAMETERS = {  # name -> (low, high) of a random setting; case 0 uses the rule's defaults
+    "sgd": {"learning_rate": (0.05, 0.5)},
+    "sgd_momentum": {"learning_rate": (0.05, 0.5), "momentum": (0.5, 0.95)},
+    "rmsprop": {"learning_rate": (0.01, 0.1), "decay_rate": (0.8, 0.99)},
+    "adam": {"learning_rate": (0.01, 0.1), "beta1": (0.7, 0.95), "beta2": (0.9, 0.999)},
+}
+
+
+def update_inputs(rule):
+    def make(rng, case):
+        shapes = [tuple(int(v) for v in rng.integers(2, 5, size=int(rng.integers(1, 3)))) for _ in range(2)]
+        inputs = {}
+        for tag, shape in zip("ab", shapes):
+            inputs[f"w_{tag}"] = mixed_signs(rng, shape)
+            # gradients that change size and sign from step to step, so every piece of state shows
+            inputs[f"dw_{tag}"] = np.stack([mixed_signs(rng, shape, scale=10.0 ** rng.uniform(-1, 1))
+                                            for _ in range(STEPS)])
+        if case > 0:
+            inputs.update({name: np.array(rng.uniform(low, high)) for name, (low, high) in HYPERPARAMETERS[rule].items()})
+        return inputs
+    return make
+
+
+def update_run(rule):
+    def run(ns, inputs):
+        settings = {name: float(inputs[name]) for name in HYPERPARAMETERS[rule] if name in inputs}
+        weights = {"a": inputs["w_a"], "b": inputs["w_b"]}
+        configs = {tag: dict(settings) if settings else None for tag in "ab"}
+        outputs = {}
+        for step in range(STEPS):  # the two parameters take turns, each with its own config
+            for tag in "ab":
+                result = unpack(call(ns, rule, weights[tag], inputs[f"dw_{tag}"][step], configs[tag]), rule,
+                                ("next_w", "config"))
+                weights[tag], configs[tag] = result[0], as_dict(result[1], f"the config {rule} returns")
+                label = "w" if tag == "a" else "a second parameter"
+                outputs[f"{label} after step {step + 1}"] = weights[tag]
+        return outputs
+    return run
+
+
+def describe_update(inputs):
+    settings = [f"{name} {float(value):.3g}" for name, value in inputs.items() if value.ndim == 0]
+    return f"{STEPS} steps from w of shape {shape_of(inputs['w_a'])}, " + (", ".join(settings) or "default config")
+
+
+# --- Solver ------------------------------------------------------------------------------------
+
+class ScriptedModel:
+    """A stand-in model with params a (2,) and b (3,): loss 0.5 * (|a|^2 + |b|^2) whatever the batch, and a
+    prediction for row (id, t) that is class 1 exactly when a[0] > t. Records the rows of every batch."""
+
+    def __init__(self, a, b):
+        self.params = {"a": a.copy(), "b": b.copy()}
+        self.batch_ids, self.batch_labels = [], []
+
+    def loss(self, X, y=None):
+        a, b = self.params["a"], self.params["b"]
+        if y is None:
+            return np.column_stack([np.zeros(len(X)), a[0] - X[:, 1]])
+        self.batch_ids.append(X[:, 0].astype(np.int64))
+        self.batch_labels.append(np.asarray(y))
+        return 0.5 * (np.sum(a * a) + np.sum(b * b)), {"a": a.copy(), "b": b.copy()}
+
+
+def scripted_rule(w, dw, config):
+    """A stateful update: step k of a config moves by learning_rate * dw / sqrt(k)."""
+    config["calls"] = config.get("calls", 0) + 1
+    return w - config["learning_rate"] * dw / np.sqrt(config["calls"]), config
+
+
+def solver_inputs(rng, case):
+    """Random sizes (batch size rarely divides the training set) and a validation set whose best threshold
+    lies mid-way along the path a[0] takes, so the best epoch is rarely the last one."""
+    num_train, batch_size = int(rng.integers(30, 61)), int(rng.integers(7, 17))
+    num_epochs, lr_decay, lr = int(rng.integers(4, 7)), rng.uniform(0.5, 0.9), rng.uniform(0.1, 0.3)
+    a = np.array([rng.uniform(1.0, 1.2), rng.normal()])
+    path = [a[0]]
+    steps = -(-num_train // batch_size)
+    for epoch in range(num_epochs):
+        for step in range(steps):
+            path.append(path[-1] * (1 - lr * lr_decay ** epoch / np.sqrt(epoch * steps + step + 1)))
+    best = path[len(path) * 2 // 5]
+    t_train, t_val = rng.uniform(0, 1.2, size=num_train), rng.uniform(0, 1.2, size=60)
+    return {
+        "X_train": np.column_stack([np.arange(num_train), t_train]),
+        "y_train": rng.integers(0, 2, size=num_train),
+        "X_val": np.column_stack([num_train + np.arange(60), t_val]),
+        "y_val": (t_val < best).astype(np.int64),
+        "a": a, "b": rng.normal(size=3),
+        "batch_size": np.array(batch_size), "num_epochs": np.array(num_epochs),
+        "lr_decay": np.array(lr_decay), "learning_rate": np.array(lr),
+        "checkpoint": np.array(case == 1),
+    }
+
+
+def solver_run(ns, inputs):
+    model = ScriptedModel(inputs["a"], inputs["b"])
+    data = {name: inputs[name] for name in ("X_train", "y_train", "X_val", "y_val")}
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "checkpoint.npz") if inputs["checkpoint"] else None
+        solver = call(ns, "Solver", model, data, scripted_rule, {"learning_rate": float(inputs["learning_rate"])},
+                      float(inputs["lr_decay"]), int(inputs["batch_size"]), int(inputs["num_epochs"]), 0, path)
+        invoke("Solver.train", method(solver, "train", "Solver"))
+        outputs = {name: np.asarray(method(solver, name, "Solver"), dtype=np.float64)
+                   for name in ("loss_history", "train_acc_history", "val_acc_history", "best_val_acc")}
+        if path:
+            if not os.path.exists(path):
+                raise StudentError("Solver(checkpoint=path) wrote no file at that path after training")
+            with np.load(path, allow_pickle=False) as saved:
+                outputs.update({f"checkpoint:{name}": saved[name] for name in ("epoch", "a", "b") if name in saved})
+    empty = np.zeros(0, dtype=np.int64)
+    outputs.update({
+        "final:a": model.params["a"],
+        "batch ids": np.concatenate(model.batch_ids) if model.batch_ids else empty,
+        "batch sizes": np.array([len(ids) for ids in model.batch_ids], dtype=np.int64),
+        "batch labels": np.concatenate(model.batch_labels) if model.batch_labels else empty,
+    })
+    return outputs
+
+
+def solver_summary(inputs, outputs, namespace):
+    """Batches and the restored params become checks; the histories are compared as they are."""
+    outputs = dict(outputs)
+    num_train, batch_size = len(inputs["y_train"]), int(inputs["batch_size"])
+    num_epochs = int(inputs["num_epochs"])
+    ids, sizes = np.asarray(outputs.pop("batch ids")), np.asarray(outputs.pop("batch sizes"))
+    labels = np.asarray(outputs.pop("batch labels"))
+    per_epoch = ids[:num_epochs * num_train].reshape(num_epochs, -1) if ids.size == num_epochs * num_train else None
+    final_a = np.asarray(outputs.pop("final:a"), dtype=np.float64).ravel()
+    X_val, y_val = inputs["X_val"], inputs["y_val"]
+    final_val_acc = float(np.mean((final_a[0] > X_val[:, 1]) == y_val)) if final_a.size == 2 else -1.0
+    val_history = np.asarray(outputs["val_acc_history"]).ravel()
+    return {
+        "ok:each epoch uses every training row exactly once": per_epoch is not None and
+            all(np.array_equal(np.sort(epoch), np.arange(num_train)) for epoch in per_epoch),
+        f"ok:minibatches hold at most batch_size = {batch_size} rows": sizes.size > 0 and sizes.max() <= batch_size,
+        "ok:each minibatch's labels belong to its rows": labels.shape == ids.shape and ids.size > 0 and
+            bool(np.all((ids < num_train) & (labels == inputs["y_train"][np.minimum(ids, num_train - 1)]))),
+        **outputs,
+        "ok:after train() the model holds the params with the best validation accuracy":
+            val_history.size > 0 and final_val_acc == val_history.max(),
+    }
+
+
+def describe_solver(inputs):
+    return (f"{len(inputs['y_train'])} training rows, batch_size {int(inputs['batch_size'])}, "
+            f"{int(inputs['num_epochs'])} epochs, lr_decay {float(inputs['lr_decay']):.3g}"
+            + (", with a checkpoint" if inputs["checkpoint"] else ""))
+
+
+# --- trained models ----------------------------------------------------------------------------
+
+TRAINING = {  # task -> (dataset, validation accuracy to reach, what it is)
+    "digits_solver": (datasets.digits_split, 0.95, "digits"),
+    "mnist1d_solver": (datasets.mnist1d, 0.50, "MNIST-1D"),
+}
+
+
+def seeds_inputs(rng, case):
+    return {"data_seed": np.array(rng.integers(2 ** 31)), "numpy_seed": np.array(rng.integers(2 ** 31))}
+
+
+def splits(name, inputs):
+    data = TRAINING[name][0](seed=int(inputs["data_seed"]))
+    return {key: data[key] for key in ("X_train", "y_train", "X_val", "y_val")}
+
+
+def training_run(name):
+    def run(ns, inputs):
+        np.random.seed(int(inputs["numpy_seed"]))
+        solver = call(ns, name, splits(name, inputs))
+        label = f"the Solver from {name}(data)"
+        model = method(solver, "model", label)
+        _, seconds = timed(f"{label}: train", method(solver, "train", label))
+        params = as_dict(method(model, "params", f"{label}: its model"), "model.params")
+        activations = method(model, "activations", f"{label}: its model")
+        activations = [activations] if isinstance(activations, str) else list(activations)
+        return {**{f"trained:{key}": np.asarray(value) for key, value in params.items()},
+                "activations": np.array([str(a) for a in activations]), "seconds": seconds}
+    return run
+
+
+def trained_accuracy(namespace, outputs, X, y):
+    """Accuracy of the trained params and activations through the trusted FullyConnectedNet; -1 if the
+    params are not those of a FullyConnectedNet."""
+    params = {key[8:]: np.asarray(value, dtype=np.float64) for key, value in outputs.items()
+              if key.startswith("trained:")}
+    num_layers = len(params) // 2
+    names = {key for layer in range(1, num_layers + 1) for key in (f"W{layer}", f"b{layer}")}
+    activations = [str(a) for a in np.asarray(outputs["activations"]).ravel()]
+    if set(params) != names or len(activations) != num_layers - 1 or not set(activations) <= set(ACTIVATION_NAMES):
+        return -1.0
+    dims = [params["W1"].shape[0], *(params[f"W{layer}"].shape[1] for layer in range(1, num_layers + 1))]
+    net = namespace["FullyConnectedNet"](dims[1:-1], dims[0], dims[-1], activations)
+    net.params = params
+    return float(np.mean(np.argmax(net.loss(X), axis=1) == y))
+
+
+def training_summary(name):
+    def summarize(inputs, outputs, namespace):
+        data, target, what = splits(name, inputs), TRAINING[name][1], TRAINING[name][2]
+        accuracy = trained_accuracy(namespace, outputs, data["X_val"], data["y_val"])
+        return {
+            "ok:the model is a FullyConnectedNet (params W1, b1, ..., WL, bL and one activation per hidden layer)":
+                accuracy >= 0,
+            f"ok:validation accuracy on the grader's {what} split is at least {target:.0%}": accuracy >= target,
+            f"ok:training took under {TIME_BUDGET:g} s": float(outputs["seconds"]) <= TIME_BUDGET,
+            "info:validation accuracy": accuracy,
+            "info:seconds": float(outputs["seconds"]),
+        }
+    return summarize
+
+
+register(
+    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds of shape {shape_of(i['preds'])}"),
+    Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary),
+    *(Task(rule, update_inputs(rule), update_run(rule), describe_update) for rule in HYPERPARAMETERS),
+    Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary),
+    *(Task(name, seeds_inputs, training_run(name), lambda i, what=what: f"the grader's {what} split", n_cases=1,
+           summarize=training_summary(name)) for name, (_, _, what) in TRAINING.items()),
+)
