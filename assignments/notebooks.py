@@ -3,6 +3,7 @@
 Only imports, function and class definitions run: no plots, prints or experiments.
 """
 import ast
+import linecache
 from pathlib import Path
 
 import nbformat
@@ -24,11 +25,10 @@ def load_definitions(filename):
     path = Path(filename)
     try:
         nb = nbformat.read(path, as_version=4)
-        cells = [c for c in nb.cells if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade")]
-        tree = ast.Module(body=[node for cell in cells for node in ast.parse(strip_magics(cell.source)).body
-                                if isinstance(node, DEFINITIONS)], type_ignores=[])
         namespace = {}
-        exec(compile(tree, str(path), "exec"), namespace)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
+                exec(definitions_of(cell.source, f"<{path.name}, cell {index + 1}>"), namespace)
     except Exception as error:
         reason = "it is missing" if isinstance(error, FileNotFoundError) else f"{type(error).__name__}: {error}"
         LOAD_ERRORS[path.name] = reason
@@ -38,6 +38,18 @@ def load_definitions(filename):
 
 
 DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
+
+
+def definitions_of(source, label):
+    """The imports and definitions of one cell, compiled under `label`.
+
+    Tracebacks then quote the cell's own lines (registered with linecache), never lines of the notebook
+    file, whose JSON can hold more than the student wrote.
+    """
+    source = strip_magics(source)
+    linecache.cache[label] = (len(source), None, source.splitlines(keepends=True), label)
+    tree = ast.Module(body=[node for node in ast.parse(source).body if isinstance(node, DEFINITIONS)], type_ignores=[])
+    return compile(tree, label, "exec")
 
 
 def strip_magics(source):

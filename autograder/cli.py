@@ -23,7 +23,7 @@ def run_release(args):
 
 
 def run_grade(args):
-    outcomes = grade(args.course, args.assignment, args.student or None, args.timeout)
+    outcomes = grade(args.course, args.assignment, args.student or None, args.timeout, workers=args.workers)
     failed = {s: e for s, e in outcomes.items() if e}
     console.print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions")
     for student, error in failed.items():
@@ -42,7 +42,12 @@ def run_export(args):
 
 def run_demo(args):
     from .demo import demo
-    demo(Path(args.course), args.timeout, console)
+    demo(Path(args.course), args.timeout, console, workers=args.workers)
+
+
+def add_workers_option(command):
+    command.add_argument("--workers", type=int, default=None,
+                         help="students graded at once (default: one per core, at most 4)")
 
 
 def main(argv=None):
@@ -61,9 +66,11 @@ def main(argv=None):
         if name == "grade":
             command.add_argument("--student", action="append", help="grade only this student (repeatable)")
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
+            add_workers_option(command)
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
     command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")
     command.add_argument("--timeout", type=int, default=5, help="seconds per cell while grading")
+    add_workers_option(command)
     command.set_defaults(handler=run_demo)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter

@@ -67,12 +67,15 @@ def corrupt_first(pairs):
 
 CLASS = [
     ("alice", "complete solution", solved_all),
-    ("bob", "ReLU backward masked with dout > 0; softmax without the max shift",
-     with_mistakes("relu_backward__dout_mask", "softmax_loss__no_max_shift")),
-    ("carol", "one-sided numerical gradient; affine dx returned flat; two-layer net without its ReLU",
-     with_mistakes("numerical_gradient__one_sided", "affine_backward__dx_flat", "TwoLayerNet__no_relu")),
-    ("dan", "sigmoid backward uses x; SVM loss summed; biases regularised",
-     with_mistakes("sigmoid_forward__caches_input", "svm_loss__summed", "TwoLayerNet__reg_biases")),
+    ("bob", "ReLU backward masked with dout > 0; softmax without the max shift; Adam with t incremented late",
+     with_mistakes("relu_backward__dout_mask", "softmax_loss__no_max_shift", "adam__t_late")),
+    ("carol", "one-sided numerical gradient; affine dx returned flat; two-layer net without its ReLU; "
+     "momentum velocity not stored",
+     with_mistakes("numerical_gradient__one_sided", "affine_backward__dx_flat", "TwoLayerNet__no_relu",
+                   "sgd_momentum__velocity_not_stored")),
+    ("dan", "sigmoid backward uses x; SVM loss summed; biases regularised (notebooks 2 and 3)",
+     with_mistakes("sigmoid_forward__caches_input", "svm_loss__summed", "TwoLayerNet__reg_biases",
+                   "FullyConnectedNet__reg_biases")),
     ("erin", "untouched release notebooks", lambda pairs: {n: nbformat.from_dict(p[0]) for n, p in pairs.items()}),
     ("frank", "calls os._exit halfway through notebook 1", with_code("relu_forward", CRASHES["exit"])),
     ("grace", "tanh_forward loops forever", with_body("tanh_forward", "(x)", CRASHES["infinite_loop"])),
@@ -81,7 +84,10 @@ CLASS = [
     ("ivan", "untouched stubs + monkeypatched numpy and fake-pass output hooks",
      with_code("rel_error", CHEATS["patched_allclose"] + CHEATS["output_hooks"], base="release")),
     ("judy", "notebook 1 is a corrupt file; notebook 2 solved", corrupt_first),
-    ("ken", "layers keep stale weights; weights drawn with rand", with_mistakes("Affine__stale", "TwoLayerNet__rand_init")),
+    ("ken", "layers keep stale weights; weights drawn with rand; lr decayed every minibatch",
+     with_mistakes("Affine__stale", "TwoLayerNet__rand_init", "Solver__decay_per_step")),
+    ("leo", "Adam without bias correction; RMSProp cache not stored; MSE averaged over all entries",
+     with_mistakes("adam__no_bias_correction", "rmsprop__cache_not_stored", "mse_loss__mean_over_entries")),
 ]
 
 
@@ -106,7 +112,7 @@ def simulate_class(course, assignment="fcnet"):
         submit(course, student, assignment, build(pairs))
 
 
-def demo(course, timeout, console, assignment="fcnet"):
+def demo(course, timeout, console, assignment="fcnet", workers=None):
     course = course.resolve()
     start = time.perf_counter()
     console.rule("backprop-lab demo")
@@ -115,7 +121,7 @@ def demo(course, timeout, console, assignment="fcnet"):
     console.print(f"released {assignment} into {course / 'release' / assignment}")
     simulate_class(course, assignment)
     console.print(f"simulated {len(CLASS)} submissions in {course / 'submitted'}")
-    outcomes = grade(course, assignment, timeout=timeout)
+    outcomes = grade(course, assignment, timeout=timeout, workers=workers)
     feedback(course, assignment)
     csv_path = export(course, assignment)
     console.print(score_table(csv_path, outcomes))

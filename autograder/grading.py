@@ -1,8 +1,13 @@
-"""`backprop-lab grade`: autograde every submission through nbgrader, one student at a time.
+"""`backprop-lab grade`: autograde every submission through nbgrader, a few students at a time.
 
-A student whose grading fails is recorded with the reason and the batch goes on.
+Each worker process holds its own nbgrader API and grades whole students, so no student is ever graded
+twice at once; the gradebook is one SQLite file that waits for a lock instead of failing. A student
+whose grading fails is recorded with the reason and the batch goes on.
 """
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -17,8 +22,16 @@ def status_path(course_root, assignment, student):
     return Path(course_root) / ".backprop-lab" / "grading" / assignment / f"{student}.json"
 
 
-def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True):
-    """Autograde the given (default: all submitted) students -> {student: error message or ""}."""
+def default_workers():
+    """One grading process per core, at most 4: each runs a kernel that keeps a core busy."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True, workers=None):
+    """Autograde the given (default: all submitted) students -> {student: error message or ""}.
+
+    workers: grading processes (default: one per core, at most 4); 1 grades in this process.
+    """
     course_root = Path(course_root).resolve()
     if not (course_root / "gradebook.db").exists():
         raise CourseError("no gradebook.db: run `backprop-lab release` first")
@@ -26,17 +39,50 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     missing = [s for s in students if not (course_root / "submitted" / s / assignment).is_dir()]
     if missing:
         raise CourseError(f"no submission folder for: {', '.join(missing)}")
-    api = nbgrader_api(course_root, timeout)
+    workers = min(workers or default_workers(), len(students)) or 1
     outcomes = {}
     columns = (TextColumn("grading {task.fields[student]:<12}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, disable=not show_progress, transient=False) as progress:
         bar = progress.add_task("grade", total=len(students), student="")
-        for student in students:
-            progress.update(bar, student=student)
-            outcomes[student] = grade_one(api, course_root, assignment, student)
-            progress.advance(bar)
-    return outcomes
+        if workers == 1:
+            api = nbgrader_api(course_root, timeout)
+            for student in students:
+                progress.update(bar, student=student)
+                outcomes[student] = grade_one(api, course_root, assignment, student)
+                progress.advance(bar)
+        else:
+            # spawn, not fork: a forked child would share the parent's open database and kernel sockets
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker,
+                                     initargs=(str(course_root), timeout)) as pool:
+                futures = {pool.submit(grade_in_worker, str(course_root), assignment, s): s for s in students}
+                for future in as_completed(futures):
+                    student = futures[future]
+                    try:
+                        outcomes[student] = future.result()
+                    except Exception as exc:  # the worker process itself died
+                        outcomes[student] = f"the grading process failed: {type(exc).__name__}: {exc}"
+                    progress.update(bar, student=student)
+                    progress.advance(bar)
+    return {student: outcomes[student] for student in students}
+
+
+WORKER_API = None
+
+
+def start_worker(course_root, timeout):
+    global WORKER_API
+    import warnings
+
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)  # the reference's matrices are small; workers must not fight over the cores
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter
+    WORKER_API = nbgrader_api(course_root, timeout)
+
+
+def grade_in_worker(course_root, assignment, student):
+    return grade_one(WORKER_API, course_root, assignment, student)
 
 
 def grade_one(api, course_root, assignment, student):

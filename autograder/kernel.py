@@ -13,6 +13,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from assignments.probe import SEED_VARIABLE
 
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 HIDDEN_VARIABLES = ("BACKPROP_LAB_SECRET", "VIRTUAL_ENV", "PWD", "OLDPWD", "PYTHONPATH", "PYTHONSTARTUP")
 
 
@@ -33,6 +34,9 @@ def kernel_environment(seed, scratch):
         "MPLCONFIGDIR": os.path.join(scratch, "matplotlib"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         SEED_VARIABLE: str(seed),
+        # one BLAS thread: these matrices are small, and several kernels grading at once would otherwise
+        # fight over the cores (measured: two workers with default threads took as long as one)
+        **{variable: "1" for variable in BLAS_THREAD_VARIABLES},
     })
     return env
 

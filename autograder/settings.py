@@ -16,7 +16,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT):
     c = Config()
     c.CourseDirectory.root = root
     c.CourseDirectory.course_id = "backprop-lab"
-    c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db"
+    c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db?timeout=60"  # parallel graders wait for the lock
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout

@@ -13,7 +13,7 @@ import pytest
 from autograder.demo import fresh_course
 from autograder.export import export
 from autograder.grading import grade
-from autograder.mistakes import layers as layer_mistakes, two_layer as two_layer_mistakes
+from autograder.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
 from autograder.simulate import CHEATS, CRASHES, append_to, function_source, plant, plant_mistake, solved, submit
 
@@ -21,19 +21,20 @@ REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
 NOTEBOOK = "01_layers.ipynb"
 NOTEBOOK2 = "02_two_layer_net.ipynb"
-NOTEBOOKS = (NOTEBOOK, NOTEBOOK2)
-MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES}
+NOTEBOOK3 = "03_deep_networks.ipynb"
+NOTEBOOKS = (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)
+MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES, NOTEBOOK3: deep_mistakes.MISTAKES}
 TIMEOUT = 5
 
 
 def mistake_rounds(mistakes):
-    """Groups of mistakes that touch disjoint tasks (their own and those they affect), so each group can
-    share one submission and every lost point is still traceable to one mistake."""
+    """Groups of mistakes that can share one submission with every lost point still traceable: no
+    mistake's own task is touched by another of its group (tasks they merely affect may overlap)."""
     rounds = []
     for mistake in mistakes:
-        footprint = {mistake.task, *mistake.affects}
         for group in rounds:
-            if not footprint & {task for m in group for task in (m.task, *m.affects)}:
+            others = {task for m in group for task in (m.task, *m.affects)}
+            if mistake.task not in others and not {m.task for m in group} & {mistake.task, *mistake.affects}:
                 group.append(mistake)
                 break
         else:
@@ -82,7 +83,11 @@ def build_class(notebooks):
                    "    def loss(self, X, y=None):\n        return 0.0, {}\n"
                    + CHEATS["patched_allclose"] + CHEATS["fake_reference"] + CHEATS["output_hooks"])
     students["cheat_nb2"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK2: cheat2}
-    students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2)}
+    cheat3 = plant(solved_nb(NOTEBOOK3), "adam", "def adam(w, dw, config=None):\n    return w, config or {}\n"
+                   + CHEATS["patched_allclose"] + CHEATS["fake_reference"] + CHEATS["output_hooks"])
+    plant_mistake(cheat3, next(m for m in deep_mistakes.MISTAKES if m.slug == "FullyConnectedNet__reg_biases"))
+    students["cheat_nb3"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK3: cheat3}
+    students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2), NOTEBOOK3: solved_nb(NOTEBOOK3)}
     students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
     students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
                                               function_source("tanh_forward", "(x)", CRASHES["infinite_loop"]))}

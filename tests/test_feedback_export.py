@@ -43,11 +43,11 @@ def test_grades_csv_has_one_row_per_student_and_graded_cell(graded):
     assert reader.fieldnames == ["student", "notebook", "grade_id", "score", "max_score", "message"]
     per_student = {s: [r for r in rows if r["student"] == s] for s in graded.students}
     counts = {len(r) for r in per_student.values()}
-    assert len(counts) == 1 and counts.pop() == 29 + 17  # notebook 1: 13 + 13 + 3 answers; notebook 2: 7 + 7 + 3
+    assert len(counts) == 1 and counts.pop() == 29 + 17 + 20  # per notebook: objects + checks + hidden + answers
     assert all(r["message"] == "" for r in per_student["solution"] if r["grade_id"].startswith(("check", "hidden")))
 
 
 def test_one_json_per_student_with_totals(graded):
     summary = json.loads((graded.course / "exports" / ASSIGNMENT / "solution.json").read_text())
-    assert summary["student"] == "solution" and summary["score"] == 45 + 25 and summary["max_score"] == 48 + 28
-    assert len(summary["cells"]) == 29 + 17
+    assert summary["student"] == "solution" and summary["score"] == 45 + 25 + 30 and summary["max_score"] == 48 + 28 + 32
+    assert len(summary["cells"]) == 29 + 17 + 20

@@ -3,7 +3,7 @@ from assignments.tasks import TASKS
 from autograder.grading import grade
 from autograder.export import export
 
-from conftest import ASSIGNMENT, MISTAKES, NOTEBOOK, NOTEBOOK2, TIMEOUT, mistake_rounds
+from conftest import ASSIGNMENT, MISTAKES, NOTEBOOK, NOTEBOOK2, NOTEBOOK3, TIMEOUT, mistake_rounds
 
 TESTED_CELLS = [f"{kind}_{name}" for name in TASKS for kind in ("check", "hidden")]
 
@@ -15,7 +15,7 @@ def task_of(grade_id):
 def test_every_graded_object_has_a_self_check_and_a_hidden_test(graded):
     cells = graded.cells("solution")
     assert set(TESTED_CELLS) == set(graded.tested())
-    assert len(graded.tested(NOTEBOOK)) == 26 and len(graded.tested(NOTEBOOK2)) == 14
+    assert len(graded.tested(NOTEBOOK)) == 26 and len(graded.tested(NOTEBOOK2)) == 14 and len(graded.tested(NOTEBOOK3)) == 18
     for name in TASKS:
         assert cells[f"hidden_{name}"][1] > cells[f"check_{name}"][1] > 0
 
@@ -72,13 +72,25 @@ def test_cheats_earn_nothing_on_the_cells_they_target(graded):
     for name in ("TwoLayerNet", "train_gd", "train_sgd"):
         assert notebook2[f"hidden_{name}"][0] == 0 and notebook2[f"check_{name}"][0] == 0, name
     assert notebook2["hidden_Affine"][0] == notebook2["hidden_Affine"][1]
+    notebook3 = graded.cells("cheat_nb3", NOTEBOOK3)
+    assert notebook3["hidden_adam"][0] == 0 and notebook3["check_adam"][0] == 0
+    assert notebook3["hidden_FullyConnectedNet"][0] < notebook3["hidden_FullyConnectedNet"][1]
+    assert notebook3["check_FullyConnectedNet"][0] < notebook3["check_FullyConnectedNet"][1]
+    assert notebook3["hidden_rmsprop"][0] == notebook3["hidden_rmsprop"][1]
 
 
-def test_notebook_two_without_notebook_one_says_so(graded):
+def test_later_notebooks_without_notebook_one_say_so(graded):
     cells = graded.cells("missing_nb1", NOTEBOOK2)
     for grade_id in graded.tested(NOTEBOOK2):  # only TwoLayerNet's initialisation needs no notebook-1 layer
         score, max_score, message = cells[grade_id]
         assert score < max_score and "01_layers.ipynb could not be loaded (it is missing)" in message, grade_id
+    cells = graded.cells("missing_nb1", NOTEBOOK3)
+    for grade_id in graded.tested(NOTEBOOK3):  # the update rules and the Solver need no notebook-1 layer
+        score, max_score, message = cells[grade_id]
+        if task_of(grade_id) in ("FullyConnectedNet", "digits_solver", "mnist1d_solver"):
+            assert score < max_score and "01_layers.ipynb could not be loaded (it is missing)" in message, grade_id
+        else:
+            assert score == max_score, (grade_id, message)
 
 
 def test_nothing_but_the_verdict_survives_in_a_graded_cell(graded):
@@ -107,9 +119,10 @@ def test_stray_stderr_does_not_cost_points(graded):
     assert all(cells[g][0] == cells[g][1] for g in graded.tested(NOTEBOOK)), cells
 
 
-def test_release_verdicts_name_not_implemented_in_both_notebooks(graded):
-    cells = graded.cells("release", NOTEBOOK2)
-    assert cells and all("NotImplementedError" in cells[g][2] and cells[g][0] == 0 for g in graded.tested(NOTEBOOK2))
+def test_release_verdicts_name_not_implemented_in_later_notebooks(graded):
+    for notebook in (NOTEBOOK2, NOTEBOOK3):
+        cells = graded.cells("release", notebook)
+        assert cells and all("NotImplementedError" in cells[g][2] and cells[g][0] == 0 for g in graded.tested(notebook))
 
 
 def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_on(graded):

@@ -52,7 +52,7 @@ def test_release_stubs_raise_and_keep_signatures(course):
             name = cell.metadata["nbgrader"]["grade_id"]
             assert re.search(rf"^(def|class) {name}\b", cell.source, re.M), (path.name, name)
             assert "raise NotImplementedError()" in cell.source
-    assert counts == {"01_layers.ipynb": 13, "02_two_layer_net.ipynb": 7}
+    assert counts == {"01_layers.ipynb": 13, "02_two_layer_net.ipynb": 7, "03_deep_networks.ipynb": 9}
 
 
 def test_student_folder_has_readme_requirements_and_kit(course):

@@ -172,6 +172,6 @@ def digits_solver(data):
 
 
 def mnist1d_solver(data):
-    """A Solver (untrained) for MNIST-1D: two hidden layers of 256 reach about 60% validation accuracy."""
-    model = FullyConnectedNet([256, 256], 40, 10, weight_scale=0.1, reg=1e-4)
-    return Solver(model, data, adam, {"learning_rate": 2e-3}, lr_decay=0.95, batch_size=100, num_epochs=20)
+    """A Solver (untrained) for MNIST-1D: two hidden layers of 128 reach about 59% validation accuracy."""
+    model = FullyConnectedNet([128, 128], 40, 10, weight_scale=0.1, reg=1e-4)
+    return Solver(model, data, adam, {"learning_rate": 3e-3}, lr_decay=0.95, batch_size=100, num_epochs=15)

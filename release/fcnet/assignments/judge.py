@@ -67,9 +67,11 @@ def compare_values(name, got, want, rtol):
     bad = ~np.isfinite(got) & np.isfinite(want)
     if bad.any():
         return f"`{name}` contains {'NaN' if np.isnan(got[bad]).any() else 'inf'}{at(bad, want.ndim)}"
+    same_non_finite = ~np.isfinite(got) & ((np.isnan(got) & np.isnan(want)) | (got == want))
     with np.errstate(invalid="ignore"):
         error = np.abs(got - want) / np.maximum(1e-8, np.abs(got) + np.abs(want))
-    error = np.where(np.isnan(error), 0.0, error)  # both inf of the same sign, or both NaN
+    # NaN error: a number where NaN or inf was expected, or infs of opposite signs
+    error = np.where(same_non_finite, 0.0, np.where(np.isnan(error), np.inf, error))
     if not (error > rtol).any():
         return None
     worst = np.unravel_index(np.argmax(error), error.shape) if error.ndim else ()
