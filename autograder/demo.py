@@ -147,8 +147,9 @@ def score_table(csv_path, outcomes):
         score = sum(float(r["score"]) for r in mine if r["score"])
         possible = sum(float(r["max_score"]) for r in mine if r["score"])
         told = list(dict.fromkeys(r["message"] for r in mine if r["message"] and r["grade_id"].startswith("hidden_")))
+        told.sort(key=lambda message: "Hint: " not in message)  # named mistakes first, then their consequences
         if outcomes.get(student):
             told = [f"not graded: {outcomes[student]}"]
-        shown = "\n".join(map(headline, told[:3])) + (f"\n(+{len(told) - 3} more)" if len(told) > 3 else "")
+        shown = "\n".join(map(headline, told[:4])) + (f"\n(+{len(told) - 4} more)" if len(told) > 4 else "")
         table.add_row(student, description, f"{score:g} / {possible:g}", shown or "all correct")
     return table

@@ -1,4 +1,5 @@
-"""Wall time of `backprop-lab grade` against stock `nbgrader autograde` on copies of the same class.
+"""Wall time of `backprop-lab grade` (parallel workers, and one worker) against stock `nbgrader autograde`
+on copies of the same class.
 
 Also times Run All of the solution notebook. Prints measured numbers and ratios; asserts nothing.
 Usage: python benchmarks/grading_vs_stock.py [--students N]
@@ -71,19 +72,25 @@ def main():
     parser.add_argument("--students", type=int, default=8)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="backprop-bench-"))
-    ours, stock = work / "ours", work / "stock"
+    ours, sequential, stock = work / "ours", work / "sequential", work / "stock"
     fresh_course(ours)
     release(ours, ASSIGNMENT)
     simulate(ours, args.students)
+    shutil.copytree(ours, sequential)
     shutil.copytree(ours, stock)
     (stock / "nbgrader_config.py").write_text(STOCK_CONFIG)
 
     ours_seconds = timed([str(BIN / "backprop-lab"), "grade", ASSIGNMENT, "--course", str(ours)], ours)
+    sequential_seconds = timed([str(BIN / "backprop-lab"), "grade", ASSIGNMENT, "--course", str(sequential),
+                                "--workers", "1"], sequential)
     stock_seconds = timed([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], stock)
     print(f"students graded:            {args.students}")
     print(f"backprop-lab grade:         {ours_seconds:6.1f} s  ({ours_seconds / args.students:.2f} s per student)")
+    print(f"backprop-lab, one worker:   {sequential_seconds:6.1f} s  ({sequential_seconds / args.students:.2f} s per "
+          "student)")
     print(f"stock nbgrader autograde:   {stock_seconds:6.1f} s  ({stock_seconds / args.students:.2f} s per student)")
-    print(f"ratio ours / stock:         {ours_seconds / stock_seconds:6.2f}")
+    print(f"ratio ours / stock:         {ours_seconds / stock_seconds:6.2f}  (one worker: "
+          f"{sequential_seconds / stock_seconds:.2f})")
     for name, seconds in run_all_seconds(ours).items():
         print(f"Run All {name}: {seconds:6.2f} s (solution notebook, kernel start included)")
     shutil.rmtree(work)
