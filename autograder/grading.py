@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import nbformat
@@ -40,32 +41,66 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     if missing:
         raise CourseError(f"no submission folder for: {', '.join(missing)}")
     workers = min(workers or default_workers(), len(students)) or 1
+    for student in students:
+        status_path(course_root, assignment, student).unlink(missing_ok=True)
     outcomes = {}
     columns = (TextColumn("grading {task.fields[student]:<12}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, disable=not show_progress, transient=False) as progress:
         bar = progress.add_task("grade", total=len(students), student="")
+
+        def done(student, outcome):
+            outcomes[student] = outcome
+            progress.update(bar, student=student)
+            progress.advance(bar)
+
         if workers == 1:
             api = nbgrader_api(course_root, timeout)
             for student in students:
-                progress.update(bar, student=student)
-                outcomes[student] = grade_one(api, course_root, assignment, student)
-                progress.advance(bar)
+                done(student, grade_one(api, course_root, assignment, student))
         else:
-            # spawn, not fork: a forked child would share the parent's open database and kernel sockets
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker,
-                                     initargs=(str(course_root), timeout)) as pool:
-                futures = {pool.submit(grade_in_worker, str(course_root), assignment, s): s for s in students}
-                for future in as_completed(futures):
-                    student = futures[future]
-                    try:
-                        outcomes[student] = future.result()
-                    except Exception as exc:  # the worker process itself died
-                        outcomes[student] = f"the grading process failed: {type(exc).__name__}: {exc}"
-                    progress.update(bar, student=student)
-                    progress.advance(bar)
+            pending = list(students)
+            while pending:
+                pending = grade_in_pool(course_root, assignment, pending, timeout, workers, done)
+                # a worker died: whoever it was grading then is graded alone, the rest in a new pool
+                started = [s for s in pending if grading_status(course_root, assignment, s)["error"] == STARTED]
+                for student in started or list(pending):
+                    done(student, grade_isolated(course_root, assignment, student, timeout))
+                    pending.remove(student)
     return {student: outcomes[student] for student in students}
+
+
+def grade_in_pool(course_root, assignment, students, timeout, workers, done):
+    """Grade students in a pool of worker processes, calling done(student, outcome) for each -> the
+    students left ungraded because a worker process died."""
+    left = list(students)
+    with grading_pool(course_root, timeout, workers) as pool:
+        futures = {pool.submit(grade_in_worker, str(course_root), assignment, s): s for s in students}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:  # fails every unfinished student of the pool
+                continue
+            left.remove(futures[future])
+            done(futures[future], outcome)
+    return left
+
+
+def grading_pool(course_root, timeout, workers):
+    # spawn, not fork: a forked child would share the parent's open database and kernel sockets
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
+                               initargs=(str(course_root), timeout))
+
+
+def grade_isolated(course_root, assignment, student, timeout):
+    """Grade one student in a process of its own, so a submission that kills its grader takes only itself down."""
+    with grading_pool(course_root, timeout, 1) as pool:
+        try:
+            return pool.submit(grade_in_worker, str(course_root), assignment, student).result()
+        except BrokenProcessPool:
+            error = "the grading process was killed while running this submission (did its code kill its parent?)"
+    record_status(course_root, assignment, student, error, {})
+    return error
 
 
 WORKER_API = None
@@ -85,7 +120,11 @@ def grade_in_worker(course_root, assignment, student):
     return grade_one(WORKER_API, course_root, assignment, student)
 
 
+STARTED = "grading started but did not finish"
+
+
 def grade_one(api, course_root, assignment, student):
+    record_status(course_root, assignment, student, STARTED, {})
     unreadable = set_aside_unreadable(Path(course_root) / "submitted" / student / assignment)
     try:
         result = api.autograde(assignment, student, force=True, create=True)
@@ -97,10 +136,14 @@ def grade_one(api, course_root, assignment, student):
     elif "No notebooks found" in error:
         found = sorted(p.name for p in (Path(course_root) / "submitted" / student / assignment).glob("*.ipynb"))
         error = f"none of {assignment}'s notebooks is in the submission (found: {', '.join(found) or 'nothing'})"
+    record_status(course_root, assignment, student, error, unreadable)
+    return error
+
+
+def record_status(course_root, assignment, student, error, unreadable):
     path = status_path(course_root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable}))
-    return error
 
 
 def set_aside_unreadable(folder):

@@ -25,6 +25,7 @@ NOTEBOOK3 = "03_deep_networks.ipynb"
 NOTEBOOKS = (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)
 MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES, NOTEBOOK3: deep_mistakes.MISTAKES}
 TIMEOUT = 5
+UNGRADABLE = ("renamed", "crash_kill_grader")  # no notebook of theirs can be graded, each for a stated reason
 
 
 def mistake_rounds(mistakes):
@@ -91,6 +92,8 @@ def build_class(notebooks):
     students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
     students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
                                               function_source("tanh_forward", "(x)", CRASHES["infinite_loop"]))}
+    students["crash_kill_grader"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward",
+                                                        CRASHES["kill_grader"])}
     students["crash_swallow"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "svm_loss",
                                                  function_source("svm_loss", "(scores, y)", CRASHES["swallows_interrupt"]))}
     students["corrupt"] = {NOTEBOOK: '{"cells": [ not json', NOTEBOOK2: solved_nb(NOTEBOOK2)}
