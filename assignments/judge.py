@@ -114,7 +114,8 @@ def matching_mistake(got, name, mistakes, index, rtol):
     """The hint of the mistake that explains the student's case best.
 
     First choice: a mistake whose outputs all equal the student's; else the first whose output `name`
-    (the first one that differs from the expected) equals the student's.
+    (the first one that differs from the expected) equals the student's, unless that output is an `ok:`
+    check: a failed check alone is too coarse to name a cause (a NaN loss also fails "the loss went down").
     """
     if name == "error" or name not in got:
         return None
@@ -122,6 +123,8 @@ def matching_mistake(got, name, mistakes, index, rtol):
     for hint, theirs in candidates:
         if first_difference(got, theirs, rtol, lenient=False) is None:
             return hint
+    if name.startswith("ok:"):
+        return None
     for hint, theirs in candidates:
         if name in theirs and compare_values(name, got[name], theirs[name], rtol) is None:
             return hint

@@ -216,6 +216,7 @@ def train_gd_summary(inputs, outputs, namespace):
     return {
         "ok:one loss recorded per iteration": losses.size == SPIRAL["num_iters"],
         "ok:the loss went down": losses.size > 1 and losses[-1] < losses[0],
+        "ok:the loss never rose above its first value": losses.size > 0 and not np.any(losses > losses[0]),
         "ok:train accuracy on the grader's spiral is at least 95%": accuracy >= 0.95,
         f"ok:training took under {TIME_BUDGET:g} s": float(outputs["seconds"]) <= TIME_BUDGET,
         "info:train accuracy": accuracy,
