@@ -23,7 +23,8 @@ NOTEBOOK = "01_layers.ipynb"
 NOTEBOOK2 = "02_two_layer_net.ipynb"
 NOTEBOOK3 = "03_deep_networks.ipynb"
 NOTEBOOKS = (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)
-MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES, NOTEBOOK3: deep_mistakes.MISTAKES}
+MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES,
+            NOTEBOOK3: deep_mistakes.MISTAKES}
 TIMEOUT = 5
 UNGRADABLE = ("renamed", "crash_kill_grader")  # no notebook of theirs can be graded, each for a stated reason
 

@@ -15,7 +15,8 @@ def task_of(grade_id):
 def test_every_graded_object_has_a_self_check_and_a_hidden_test(graded):
     cells = graded.cells("solution")
     assert set(TESTED_CELLS) == set(graded.tested())
-    assert len(graded.tested(NOTEBOOK)) == 26 and len(graded.tested(NOTEBOOK2)) == 14 and len(graded.tested(NOTEBOOK3)) == 18
+    counts = [len(graded.tested(notebook)) for notebook in (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)]
+    assert counts == [26, 14, 18]
     for name in TASKS:
         assert cells[f"hidden_{name}"][1] > cells[f"check_{name}"][1] > 0
 

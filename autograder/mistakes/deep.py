@@ -5,7 +5,8 @@ TRAINED = ("digits_solver", "mnist1d_solver")  # both train a FullyConnectedNet 
 LOSS_LINE = "            loss += 0.5 * self.reg * np.sum(W * W)\n"
 BIAS_GRAD = 'grads[f"b{layer}"] = db'
 W_INIT = "(weight_scale * np.random.randn(dims[layer - 1], dims[layer])).astype(dtype)"
-DECAY = '            for config in self.optim_configs.values():\n                config["learning_rate"] *= self.lr_decay\n'
+DECAY = ('            for config in self.optim_configs.values():\n'
+         '                config["learning_rate"] *= self.lr_decay\n')
 STEP = "                self._step(order[start:start + self.batch_size])\n"
 
 
@@ -16,13 +17,15 @@ def mistake(task, name, hint, *edits, affects=()):
 MISTAKES = [
     mistake("mse_loss", "no_half", "your loss is twice the expected one: the MSE loss has a factor 1/2, so its "
             "gradient is (preds - targets) / N",
-            ("loss = 0.5 * np.sum(diff ** 2) / n", "loss = np.sum(diff ** 2) / n"), ("dpreds = diff / n", "dpreds = 2 * diff / n"),
+            ("loss = 0.5 * np.sum(diff ** 2) / n", "loss = np.sum(diff ** 2) / n"),
+            ("dpreds = diff / n", "dpreds = 2 * diff / n"),
             affects=("FullyConnectedNet",)),
     mistake("mse_loss", "mean_over_entries", "your loss matches averaging over all N * K entries; average over the N "
             "rows only", ("n = preds.shape[0]", "n = preds.size"), affects=("FullyConnectedNet",)),
     mistake("FullyConnectedNet", "reg_biases", "your loss matches regularising the biases too; the L2 term covers "
             "the weights W1, ..., WL only",
-            (LOSS_LINE, LOSS_LINE.replace("np.sum(W * W)", 'np.sum(W * W) + 0.5 * self.reg * np.sum(self.params[f"b{layer}"] ** 2)')),
+            (LOSS_LINE, LOSS_LINE.replace("np.sum(W * W)",
+                                          'np.sum(W * W) + 0.5 * self.reg * np.sum(self.params[f"b{layer}"] ** 2)')),
             (BIAS_GRAD, BIAS_GRAD + ' + self.reg * self.params[f"b{layer}"]'), affects=TRAINED),
     mistake("FullyConnectedNet", "reg_one_weight", "your loss matches an L2 term on the first layer's weights "
             "only; add 0.5 * reg * sum(W**2) for every layer inside the loop",
@@ -37,7 +40,8 @@ MISTAKES = [
             ("np.zeros(dims[layer], dtype=dtype)", "np.zeros(dims[layer])")),
     mistake("sgd", "ascent", "your step goes uphill: subtract learning_rate * dw", ("w - config", "w + config")),
     mistake("sgd_momentum", "sign", "your update matches w - v with v = momentum * v - learning_rate * dw, a step "
-            "uphill: with that sign convention the update is w + v", ("next_w = w + velocity", "next_w = w - velocity")),
+            "uphill: with that sign convention the update is w + v",
+            ("next_w = w + velocity", "next_w = w - velocity")),
     mistake("sgd_momentum", "velocity_not_stored", "the first step is right but later ones are not: store the new "
             "velocity in config['velocity'] so the next step can use it", ('    config["velocity"] = velocity\n', "")),
     mistake("rmsprop", "cache_not_stored", "the first step is right but later ones are not: store the new running "
@@ -47,7 +51,8 @@ MISTAKES = [
             ("decay * config.get(\"cache\", np.zeros_like(w)) + (1 - decay) * dw ** 2",
              "(1 - decay) * config.get(\"cache\", np.zeros_like(w)) + decay * dw ** 2")),
     mistake("adam", "no_bias_correction", "your steps match Adam without bias correction: divide m by 1 - beta1**t "
-            "and v by 1 - beta2**t", ("m_hat = m / (1 - beta1 ** t)", "m_hat = m"), ("v_hat = v / (1 - beta2 ** t)", "v_hat = v"),
+            "and v by 1 - beta2**t",
+            ("m_hat = m / (1 - beta1 ** t)", "m_hat = m"), ("v_hat = v / (1 - beta2 ** t)", "v_hat = v"),
             affects=TRAINED),
     mistake("adam", "t_late", "your first step matches t = 0 in the bias correction (a division by zero): increment t "
             "before using it, so the first step has t = 1",

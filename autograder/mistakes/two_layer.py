@@ -55,7 +55,8 @@ MISTAKES = [
             edits={"LayerNet": (('"W1": affine1.dW + self.reg * self.params["W1"]', '"W1": affine1.dW'),
                                 ('"W2": affine2.dW + self.reg * self.params["W2"]', '"W2": affine2.dW'))},
             name="LayerNet__gradient_without_reg"),
-    Mistake("train_gd", "the loss went up: step against the gradient, params -= learning_rate * grads",
+    Mistake("train_gd", "the loss went up: step against the gradient (params -= learning_rate * grads), with "
+            "gradients that pass their self-checks in notebook 1",
             edits={"train_gd": (("model.params[name] -= learning_rate", "model.params[name] += learning_rate"),)},
             name="train_gd__ascent"),
 ]

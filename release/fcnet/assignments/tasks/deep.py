@@ -46,7 +46,8 @@ def net_inputs(rng, case):
     case 3 an input with two trailing axes."""
     if case == 0:
         dims = rng.integers([80, 60, 60, 5], [120, 100, 100, 11])
-        return {"dims": dims, "activations": np.array(["relu", "tanh"]), "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
+        return {"dims": dims, "activations": np.array(["relu", "tanh"]),
+                "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
                 "numpy_seed": np.array(rng.integers(2 ** 31))}
     n, depth = int(rng.integers(4, 8)), case
     trailing = (2, int(rng.integers(2, 4))) if case == 3 else (int(rng.integers(3, 7)),)
@@ -130,7 +131,8 @@ def update_inputs(rule):
             inputs[f"dw_{tag}"] = np.stack([mixed_signs(rng, shape, scale=10.0 ** rng.uniform(-1, 1))
                                             for _ in range(STEPS)])
         if case > 0:
-            inputs.update({name: np.array(rng.uniform(low, high)) for name, (low, high) in HYPERPARAMETERS[rule].items()})
+            ranges = HYPERPARAMETERS[rule].items()
+            inputs.update({name: np.array(rng.uniform(low, high)) for name, (low, high) in ranges})
         return inputs
     return make
 
