@@ -148,15 +148,23 @@ def record_status(course_root, assignment, student, error, unreadable):
 
 def set_aside_unreadable(folder):
     """Rename each notebook nbformat cannot read to <name>.ipynb.unreadable (kept, not deleted), so that
-    nbgrader grades the others -> {notebook name: reason}."""
-    unreadable = {}
+    nbgrader grades the others -> {notebook name: reason}, including notebooks set aside by an earlier run
+    (a regrade) unless a readable notebook of that name has been submitted since."""
     for path in sorted(folder.glob("*.ipynb")):
-        try:
-            nbformat.read(path, as_version=4)
-        except Exception as error:
-            unreadable[path.stem] = f"{type(error).__name__}: {str(error)[:200]}"
+        if unreadable_reason(path):
             path.rename(path.with_name(path.name + ".unreadable"))
-    return unreadable
+    set_aside = sorted(folder.glob("*.ipynb.unreadable"))
+    return {path.name.removesuffix(".ipynb.unreadable"): unreadable_reason(path) for path in set_aside
+            if not path.with_suffix("").exists()}
+
+
+def unreadable_reason(path):
+    """Why nbformat cannot read the notebook at path, or "" when it can."""
+    try:
+        nbformat.read(path, as_version=4)
+    except Exception as error:
+        return f"{type(error).__name__}: {str(error)[:200]}"
+    return ""
 
 
 def grading_status(course_root, assignment, student):

@@ -163,12 +163,14 @@ def test_regrading_gives_identical_scores_and_seed(graded):
     student = "mistakes01_0"
     before = graded.cells(student)
     seed = graded.autograded(student).metadata["backprop_lab"]["seed"]
-    grade(graded.course, ASSIGNMENT, [student], timeout=TIMEOUT, show_progress=False)
+    corrupt_before = graded.cells("corrupt")
+    grade(graded.course, ASSIGNMENT, [student, "corrupt"], timeout=TIMEOUT, show_progress=False)
     export(graded.course, ASSIGNMENT)
     assert graded.autograded(student).metadata["backprop_lab"]["seed"] == seed
     from conftest import GradedClass
     again = GradedClass(graded.course, {}, {}, graded.course / "exports" / ASSIGNMENT / "grades.csv")
     assert again.cells(student) == before
+    assert again.cells("corrupt") == corrupt_before  # the notebook set aside last time is still explained
     assert any(score not in (0, max_score) for score, max_score, _ in before.values() if score is not None)
 
 
