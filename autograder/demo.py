@@ -12,12 +12,13 @@ from .feedback import feedback
 from .grading import grade
 from .mistakes import all_mistakes
 from .release import release
-from .simulate import CHEATS, CRASHES, append_to, function_source, plant, plant_mistake, solved, submit
+from .simulate import (CHEATS, CRASHES, append_to, function_source, notebook_pairs, plant, plant_mistake, solved,
+                       submit)
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-NOTEBOOK1, NOTEBOOK2 = "01_layers.ipynb", "02_two_layer_net.ipynb"
+NOTEBOOK1 = "01_layers.ipynb"
 
 
 def mistake(slug):
@@ -105,9 +106,7 @@ def fresh_course(course):
 
 
 def simulate_class(course, assignment="fcnet"):
-    release_folder, source_folder = course / "release" / assignment, course / "source" / assignment
-    pairs = {path.name: (nbformat.read(path, as_version=4), nbformat.read(source_folder / path.name, as_version=4))
-             for path in sorted(release_folder.glob("*.ipynb"))}
+    pairs = notebook_pairs(course, assignment)
     for student, _, build in CLASS:
         submit(course, student, assignment, build(pairs))
 

@@ -62,10 +62,13 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
             pending = list(students)
             while pending:
                 pending = grade_in_pool(course_root, assignment, pending, timeout, workers, done)
-                # a worker died: whoever it was grading then is graded alone, the rest in a new pool
+                # a worker died: whoever it was grading then is graded alone, so a submission that kills
+                # its grader takes only itself down; the rest go to a new pool
                 started = [s for s in pending if grading_status(course_root, assignment, s)["error"] == STARTED]
                 for student in started or list(pending):
-                    done(student, grade_isolated(course_root, assignment, student, timeout))
+                    if grade_in_pool(course_root, assignment, [student], timeout, 1, done):
+                        record_status(course_root, assignment, student, KILLED, {})
+                        done(student, KILLED)
                     pending.remove(student)
     return {student: outcomes[student] for student in students}
 
@@ -92,17 +95,6 @@ def grading_pool(course_root, timeout, workers):
                                initargs=(str(course_root), timeout))
 
 
-def grade_isolated(course_root, assignment, student, timeout):
-    """Grade one student in a process of its own, so a submission that kills its grader takes only itself down."""
-    with grading_pool(course_root, timeout, 1) as pool:
-        try:
-            return pool.submit(grade_in_worker, str(course_root), assignment, student).result()
-        except BrokenProcessPool:
-            error = "the grading process was killed while running this submission (did its code kill its parent?)"
-    record_status(course_root, assignment, student, error, {})
-    return error
-
-
 WORKER_API = None
 
 
@@ -121,6 +113,7 @@ def grade_in_worker(course_root, assignment, student):
 
 
 STARTED = "grading started but did not finish"
+KILLED = "the grading process was killed while running this submission (did its code kill its parent?)"
 
 
 def grade_one(api, course_root, assignment, student):

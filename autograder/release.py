@@ -45,7 +45,8 @@ nbformat>=5.10
 def write_fixtures(kit):
     """The kit's fixtures.json: reference and known-mistake outputs on the public fixture inputs."""
     fixtures = {"seed": FIXTURE_SEED, "tasks": {name: fixture_entry(name) for name in TASKS}}
-    (kit / "fixtures.json").write_text(json.dumps(fixtures, indent=1) + "\n")  # keep output order: it is the order of checks
+    # unsorted keys: the order of a case's outputs is the order in which they are checked
+    (kit / "fixtures.json").write_text(json.dumps(fixtures, indent=1) + "\n")
 
 
 def release(course_root, assignment):

@@ -108,6 +108,14 @@ def append_to(nb, grade_id, code):
     raise KeyError(grade_id)
 
 
+def notebook_pairs(course_root, assignment):
+    """{notebook file: (release notebook, source notebook)} for every released notebook of the assignment."""
+    release_folder = Path(course_root) / "release" / assignment
+    source_folder = Path(course_root) / "source" / assignment
+    return {path.name: (nbformat.read(path, as_version=4), nbformat.read(source_folder / path.name, as_version=4))
+            for path in sorted(release_folder.glob("*.ipynb"))}
+
+
 def submit(course_root, student, assignment, notebooks):
     """Write submitted/<student>/<assignment>/ with the given {filename: notebook} and the release kit."""
     course_root = Path(course_root)

@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 from autograder.demo import fresh_course
 from autograder.mistakes import all_mistakes
 from autograder.release import release
-from autograder.simulate import plant_mistake, solved, submit
+from autograder.simulate import notebook_pairs, plant_mistake, solved, submit
 
 ASSIGNMENT = "fcnet"
 BIN = Path(sys.executable).parent
@@ -27,9 +27,7 @@ STOCK_CONFIG = "c = get_config()\nc.CourseDirectory.course_id = 'backprop-lab'\n
 
 def simulate(course, count):
     """Every other student solves everything; the rest make one known mistake each."""
-    release_folder, source_folder = course / "release" / ASSIGNMENT, course / "source" / ASSIGNMENT
-    pairs = {path.name: (nbformat.read(path, as_version=4), nbformat.read(source_folder / path.name, as_version=4))
-             for path in sorted(release_folder.glob("*.ipynb"))}
+    pairs = notebook_pairs(course, ASSIGNMENT)
     mistakes = all_mistakes()
     for index in range(count):
         files = {name: solved(*pair) for name, pair in pairs.items()}

@@ -15,7 +15,8 @@ from autograder.export import export
 from autograder.grading import grade
 from autograder.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
-from autograder.simulate import CHEATS, CRASHES, append_to, function_source, plant, plant_mistake, solved, submit
+from autograder.simulate import (CHEATS, CRASHES, append_to, function_source, notebook_pairs, plant, plant_mistake,
+                                 solved, submit)
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
@@ -137,8 +138,9 @@ def course(tmp_path_factory):
 @pytest.fixture(scope="session")
 def all_notebooks(course):
     """{notebook file: (release notebook, source notebook)}."""
-    return {f: (nbformat.read(course / "release" / ASSIGNMENT / f, as_version=4),
-                nbformat.read(course / "source" / ASSIGNMENT / f, as_version=4)) for f in NOTEBOOKS}
+    pairs = notebook_pairs(course, ASSIGNMENT)
+    assert set(pairs) == set(NOTEBOOKS)
+    return pairs
 
 
 @pytest.fixture(scope="session")
