@@ -12,6 +12,7 @@ from .export import export
 from .feedback import feedback
 from .grading import grade
 from .release import release
+from .sandbox import Limits
 from .settings import ASSIGNMENT, CELL_TIMEOUT
 
 console = Console(width=max(shutil.get_terminal_size().columns, 120))
@@ -22,8 +23,17 @@ def run_release(args):
     console.print(f"released {args.assignment} to {folder}")
 
 
+UNSANDBOXED_WARNING = ("[bold red]warning:[/bold red] --unsandboxed: student code runs with your privileges. It can "
+                       "read the reference and the grading secret, change the gradebook and other students' files, "
+                       "use the network and outlive grading. Use it only where bubblewrap cannot run (macOS) and "
+                       "for submissions you trust; the exports record `sandbox: off`.")
+
+
 def run_grade(args):
-    outcomes = grade(args.course, args.assignment, args.student or None, args.timeout, workers=args.workers)
+    if args.unsandboxed:
+        console.print(UNSANDBOXED_WARNING)
+    outcomes = grade(args.course, args.assignment, args.student or None, args.timeout, workers=args.workers,
+                     sandboxed=not args.unsandboxed, limits=limits_from(args))
     failed = {s: e for s, e in outcomes.items() if e}
     console.print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions")
     for student, error in failed.items():
@@ -42,12 +52,26 @@ def run_export(args):
 
 def run_demo(args):
     from .demo import demo
-    demo(Path(args.course), args.timeout, console, workers=args.workers)
+    if args.unsandboxed:
+        console.print(UNSANDBOXED_WARNING)
+    demo(Path(args.course), args.timeout, console, workers=args.workers, sandboxed=not args.unsandboxed,
+         limits=limits_from(args))
 
 
-def add_workers_option(command):
+def limits_from(args):
+    return Limits(args.memory_limit, args.process_limit, args.file_size_limit, args.cpu_limit)
+
+
+def add_grading_options(command):
     command.add_argument("--workers", type=int, default=None,
                          help="students graded at once (default: one per core, at most 4)")
+    command.add_argument("--unsandboxed", action="store_true",
+                         help="run student code without bubblewrap, with your privileges (recorded in the exports)")
+    defaults = Limits()
+    for option, field, unit in [("--memory-limit", "memory_mb", "MiB"), ("--process-limit", "processes", ""),
+                                ("--file-size-limit", "file_size_mb", "MiB"), ("--cpu-limit", "cpu_seconds", "s")]:
+        command.add_argument(option, type=int, default=getattr(defaults, field), metavar=unit or "N",
+                             help=f"per grading kernel (default {getattr(defaults, field)} {unit})".rstrip())
 
 
 def main(argv=None):
@@ -66,11 +90,11 @@ def main(argv=None):
         if name == "grade":
             command.add_argument("--student", action="append", help="grade only this student (repeatable)")
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
-            add_workers_option(command)
+            add_grading_options(command)
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
     command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")
     command.add_argument("--timeout", type=int, default=5, help="seconds per cell while grading")
-    add_workers_option(command)
+    add_grading_options(command)
     command.set_defaults(handler=run_demo)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter

@@ -5,6 +5,7 @@ import re
 import sys
 from pathlib import Path
 
+from .sandbox import Limits
 from .settings import CELL_TIMEOUT, nbgrader_config
 
 
@@ -12,14 +13,14 @@ class CourseError(Exception):
     """Something about the course folder or an nbgrader step that the instructor must fix."""
 
 
-def nbgrader_api(course_root, timeout=CELL_TIMEOUT):
+def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits()):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     tools = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH to create a gradebook
     if tools not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
-    config = nbgrader_config(course_root, timeout)
+    config = nbgrader_config(course_root, timeout, sandboxed, limits)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     api.log_level = logging.WARNING
     return api

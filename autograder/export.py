@@ -10,7 +10,7 @@ from .grading import grading_status
 from .preprocessors import METADATA_KEY
 from .settings import nbgrader_config
 
-COLUMNS = ["student", "notebook", "grade_id", "score", "max_score", "message"]
+COLUMNS = ["student", "notebook", "grade_id", "score", "max_score", "message", "sandbox", "set_aside"]
 
 
 def graded_cells(notebook_path):
@@ -20,15 +20,17 @@ def graded_cells(notebook_path):
 
 
 def verdict_messages(path):
-    """{grade_id: verdict message} recorded by the grader in an autograded notebook."""
+    """({grade_id: verdict message}, "on"/"off"/"") recorded by the grader in an autograded notebook:
+    the verdicts and whether its kernel ran in the sandbox."""
     if not path.exists():
-        return {}
+        return {}, ""
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception:
-        return {}
-    return {c.metadata["nbgrader"]["grade_id"]: c.metadata[METADATA_KEY]["message"]
-            for c in nb.cells if METADATA_KEY in c.metadata and "nbgrader" in c.metadata}
+        return {}, ""
+    messages = {c.metadata["nbgrader"]["grade_id"]: c.metadata[METADATA_KEY]["message"]
+                for c in nb.cells if METADATA_KEY in c.metadata and "nbgrader" in c.metadata}
+    return messages, nb.metadata.get(METADATA_KEY, {}).get("sandbox", "")
 
 
 def renamed_hint(folder, notebooks):
@@ -42,10 +44,11 @@ def student_rows(gb, course_root, assignment, student, notebooks):
 
     status = grading_status(course_root, assignment, student)
     failure, unreadable = status["error"], status.get("unreadable", {})
+    set_aside = "; ".join(f"{path} ({kind}): set aside, not graded" for path, kind in status.get("set_aside", {}).items())
     rows = []
     for notebook, grade_ids in notebooks.items():
         submitted = course_root / "submitted" / student / assignment / f"{notebook}.ipynb"
-        messages = verdict_messages(course_root / "autograded" / student / assignment / f"{notebook}.ipynb")
+        messages, sandbox = verdict_messages(course_root / "autograded" / student / assignment / f"{notebook}.ipynb")
         for grade_id in grade_ids:
             try:
                 grade = gb.find_grade(grade_id, notebook, assignment, student)
@@ -68,7 +71,8 @@ def student_rows(gb, course_root, assignment, student, notebooks):
                 message = "no answer was given" if score < max_score else ""
             rows.append({"student": student, "notebook": notebook, "grade_id": grade_id,
                          "score": "" if score is None else round(float(score), 2),
-                         "max_score": round(float(max_score), 2), "message": message})
+                         "max_score": round(float(max_score), 2), "message": message,
+                         "sandbox": sandbox or status.get("sandbox", ""), "set_aside": set_aside})
     return rows
 
 
@@ -92,7 +96,9 @@ def export(course_root, assignment):
             scored = [r for r in rows if r["score"] != ""]
             summary = {"student": student, "assignment": assignment,
                        "score": round(sum(r["score"] for r in scored), 2),
-                       "max_score": round(sum(r["max_score"] for r in rows), 2), "cells": rows}
+                       "max_score": round(sum(r["max_score"] for r in rows), 2),
+                       "sandbox": next((s for s in ("off", "on") if any(r["sandbox"] == s for r in rows)), ""),
+                       "set_aside": grading_status(course_root, assignment, student).get("set_aside", {}), "cells": rows}
             (out / f"{student}.json").write_text(json.dumps(summary, indent=1) + "\n")
     with open(out / "grades.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)

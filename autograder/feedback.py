@@ -17,4 +17,18 @@ def feedback(course_root, assignment):
             continue
         result = api.generate_feedback(assignment, student, force=True)
         outcomes[student] = "" if result["success"] else last_error_line(result)
+        keep_only_reports(course_root / "feedback" / student / assignment)
     return outcomes
+
+
+def keep_only_reports(folder):
+    """Remove from a feedback folder everything but the HTML reports the grader made: nbgrader copies the
+    submission's other files there too, and the folder goes back to the student."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_symlink() or path.is_file():
+            if path.is_symlink() or path.suffix != ".html" or path.parent != folder:
+                path.unlink()
+        elif path.is_dir():
+            path.rmdir()

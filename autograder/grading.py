@@ -16,7 +16,9 @@ import nbformat
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .course import CourseError, last_error_line, nbgrader_api, submitted_students
+from .sandbox import Limits, check_sandbox, course_inside_runtime
 from .settings import CELL_TIMEOUT
+from .submission import linked_path, set_aside_unsafe
 
 
 def status_path(course_root, assignment, student):
@@ -28,10 +30,12 @@ def default_workers():
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True, workers=None):
+def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True, workers=None,
+          sandboxed=True, limits=Limits()):
     """Autograde the given (default: all submitted) students -> {student: error message or ""}.
 
     workers: grading processes (default: one per core, at most 4); 1 grades in this process.
+    sandboxed: False only for `--unsandboxed`; otherwise a machine without a working sandbox grades nobody.
     """
     course_root = Path(course_root).resolve()
     if not (course_root / "gradebook.db").exists():
@@ -40,6 +44,11 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     missing = [s for s in students if not (course_root / "submitted" / s / assignment).is_dir()]
     if missing:
         raise CourseError(f"no submission folder for: {', '.join(missing)}")
+    if sandboxed:
+        problem = check_sandbox(limits) or course_inside_runtime(course_root)
+        if problem:
+            raise CourseError(f"graded nobody: {problem}")
+    settings = (timeout, sandboxed, limits)
     workers = min(workers or default_workers(), len(students)) or 1
     for student in students:
         status_path(course_root, assignment, student).unlink(missing_ok=True)
@@ -55,29 +64,29 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
             progress.advance(bar)
 
         if workers == 1:
-            api = nbgrader_api(course_root, timeout)
+            api = nbgrader_api(course_root, *settings)
             for student in students:
                 done(student, grade_one(api, course_root, assignment, student))
         else:
             pending = list(students)
             while pending:
-                pending = grade_in_pool(course_root, assignment, pending, timeout, workers, done)
+                pending = grade_in_pool(course_root, assignment, pending, settings, workers, done)
                 # a worker died: whoever it was grading then is graded alone, so a submission that kills
                 # its grader takes only itself down; the rest go to a new pool
                 started = [s for s in pending if grading_status(course_root, assignment, s)["error"] == STARTED]
                 for student in started or list(pending):
-                    if grade_in_pool(course_root, assignment, [student], timeout, 1, done):
+                    if grade_in_pool(course_root, assignment, [student], settings, 1, done):
                         record_status(course_root, assignment, student, KILLED, {})
                         done(student, KILLED)
                     pending.remove(student)
     return {student: outcomes[student] for student in students}
 
 
-def grade_in_pool(course_root, assignment, students, timeout, workers, done):
+def grade_in_pool(course_root, assignment, students, settings, workers, done):
     """Grade students in a pool of worker processes, calling done(student, outcome) for each -> the
     students left ungraded because a worker process died."""
     left = list(students)
-    with grading_pool(course_root, timeout, workers) as pool:
+    with grading_pool(course_root, settings, workers) as pool:
         futures = {pool.submit(grade_in_worker, str(course_root), assignment, s): s for s in students}
         for future in as_completed(futures):
             try:
@@ -89,23 +98,23 @@ def grade_in_pool(course_root, assignment, students, timeout, workers, done):
     return left
 
 
-def grading_pool(course_root, timeout, workers):
+def grading_pool(course_root, settings, workers):
     # spawn, not fork: a forked child would share the parent's open database and kernel sockets
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
-                               initargs=(str(course_root), timeout))
+                               initargs=(str(course_root), settings))
 
 
 WORKER_API = None
 
 
-def start_worker(course_root, timeout):
+def start_worker(course_root, settings):
     global WORKER_API
     import warnings
 
     from threadpoolctl import threadpool_limits
     threadpool_limits(1)  # the reference's matrices are small; workers must not fight over the cores
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter
-    WORKER_API = nbgrader_api(course_root, timeout)
+    WORKER_API = nbgrader_api(course_root, *settings)
 
 
 def grade_in_worker(course_root, assignment, student):
@@ -118,7 +127,14 @@ KILLED = "the grading process was killed while running this submission (did its 
 
 def grade_one(api, course_root, assignment, student):
     record_status(course_root, assignment, student, STARTED, {})
-    unreadable = set_aside_unreadable(Path(course_root) / "submitted" / student / assignment)
+    folder = Path(course_root) / "submitted" / student / assignment
+    linked = linked_path(course_root, "submitted", student, assignment)
+    if linked is not None:  # never graded: every file read through it would come from elsewhere
+        error = f"{linked.relative_to(course_root)} is a link, not a folder: not graded"
+        record_status(course_root, assignment, student, error, {})
+        return error
+    set_aside = set_aside_unsafe(folder)
+    unreadable = set_aside_unreadable(folder)
     try:
         result = api.autograde(assignment, student, force=True, create=True)
         error = "" if result["success"] else last_error_line(result)
@@ -129,14 +145,16 @@ def grade_one(api, course_root, assignment, student):
     elif "No notebooks found" in error:
         found = sorted(p.name for p in (Path(course_root) / "submitted" / student / assignment).glob("*.ipynb"))
         error = f"none of {assignment}'s notebooks is in the submission (found: {', '.join(found) or 'nothing'})"
-    record_status(course_root, assignment, student, error, unreadable)
+    record_status(course_root, assignment, student, error, unreadable, set_aside,
+                  sandbox="on" if api.config.SandboxedExecute.sandboxed else "off")
     return error
 
 
-def record_status(course_root, assignment, student, error, unreadable):
+def record_status(course_root, assignment, student, error, unreadable, set_aside=None, sandbox=""):
     path = status_path(course_root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable}))
+    path.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable,
+                                "set_aside": set_aside or {}, "sandbox": sandbox}))
 
 
 def set_aside_unreadable(folder):
@@ -163,4 +181,4 @@ def unreadable_reason(path):
 def grading_status(course_root, assignment, student):
     """{"error": why grading failed or "", "unreadable": {notebook: reason}} as recorded by the last run."""
     path = status_path(course_root, assignment, student)
-    return json.loads(path.read_text()) if path.exists() else {"error": "", "unreadable": {}}
+    return json.loads(path.read_text()) if path.exists() else {"error": "", "unreadable": {}, "set_aside": {}}

@@ -15,13 +15,16 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
-from traitlets import Float, Unicode
+from traitlets import Bool, Float, Int, Unicode
 
 import assignments
+from assignments.judge import Judgement
 from assignments.payload import MAX_PAYLOAD_BYTES, MIME_TYPE
 from assignments.tasks import FIXTURE_SEED
 
-from .kernel import GradingKernelManager, kernel_environment
+from .kernel import GradingKernelManager, copy_submission, kernel_environment
+from .sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
+from .submission import SubmissionError, linked_path, unsafe_entries
 from .seeds import course_secret, student_seed
 from .verdicts import fail_closed, verdict_outputs
 from .verify import KINDS, cell_task, verify
@@ -35,47 +38,77 @@ class KernelStopped(Exception):
 
 
 class SandboxedExecute(Execute):
-    """nbgrader's Execute, hardened: the grader's kit, an isolated kernel, a recorded seed, and a
-    submission that kills or hangs its kernel is stopped there and graded on what ran."""
+    """nbgrader's Execute, hardened: the grader's kit, a sandboxed kernel in its own copy of the
+    submission, a recorded seed, and a submission that kills or hangs its kernel is stopped there and
+    graded on what ran."""
 
     course_root = Unicode(".", help="The course directory (holds the grading secret).").tag(config=True)
     hung_grace = Float(10.0, help="Seconds a kernel gets to answer after a timed-out cell.").tag(config=True)
+    sandboxed = Bool(True, help="Run the kernel in the bubblewrap sandbox (False: --unsandboxed).").tag(config=True)
+    memory_mb = Int(Limits.memory_mb, help="Address space of the kernel, MiB.").tag(config=True)
+    processes = Int(Limits.processes, help="Processes and threads of the kernel.").tag(config=True)
+    file_size_mb = Int(Limits.file_size_mb, help="Largest file the kernel may write, MiB.").tag(config=True)
+    cpu_seconds = Int(Limits.cpu_seconds, help="CPU time of the kernel, seconds.").tag(config=True)
 
-    def __init__(self, **kw):
-        kw.setdefault("kernel_manager_class", GradingKernelManager)
-        super().__init__(**kw)
+    @property
+    def limits(self):
+        return Limits(self.memory_mb, self.processes, self.file_size_mb, self.cpu_seconds)
 
     def preprocess(self, nb, resources=None, km=None):
         info = resources["nbgrader"]
+        if self.sandboxed:
+            require_sandbox(self.limits)
+        linked = links_in_submission(self.course_root, info["student"], info["assignment"], info["notebook"])
         seed = student_seed(course_secret(self.course_root), info["assignment"], info["student"], info["notebook"])
         record = nb.metadata.setdefault(METADATA_KEY, {})
-        record.update({"seed": seed, "stopped": ""})
-        install_kit(Path(resources["metadata"]["path"]))
+        record.update({"seed": seed, "stopped": "", "sandbox": "on" if self.sandboxed else "off",
+                       "limits": self.limits.describe(), "limit_hit": ""})
 
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        try:
-            with tempfile.TemporaryDirectory(prefix="backprop-kernel-") as scratch, \
-                    self.setup_kernel(env=kernel_environment(seed, scratch), stderr=subprocess.DEVNULL):
-                for index, cell in enumerate(self.nb.cells):
-                    self.run_cell(cell, index)
-        except KernelStopped as stop:
-            record["stopped"] = str(stop)
-        except DeadKernelError:
-            record["stopped"] = "the kernel died (the notebook crashed or exited the Python process)"
+        with tempfile.TemporaryDirectory(prefix="backprop-kernel-") as scratch:
+            self.scratch = scratch
+            work = Path(scratch, "work")
+            copy_submission(Path(resources["metadata"]["path"]), work, skip=linked)
+            install_kit(work)
+            home = "/tmp" if self.sandboxed else str(Path(scratch, "home"))
+            try:
+                with self.setup_kernel(env=kernel_environment(seed, home), stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL):
+                    for index, cell in enumerate(self.nb.cells):
+                        self.run_cell(cell, index, record)
+            except KernelStopped as stop:
+                record["stopped"] = str(stop)
+            except DeadKernelError:
+                record["stopped"] = f"the kernel died ({self.why_dead()})"
         return self.nb, self.resources
 
-    def run_cell(self, cell, index):
+    def create_kernel_manager(self):
+        self.km = GradingKernelManager(kernel_name="python3", config=self.config, scratch=self.scratch,
+                                       sandboxed=self.sandboxed, limits=self.limits)
+        return self.km
+
+    def run_cell(self, cell, index, record):
         try:
             self.execute_cell(cell, index, store_history=True)
         except DeadKernelError:
-            raise KernelStopped(f"the kernel died while running cell {index + 1} (it crashed or called exit)")
+            raise KernelStopped(f"the kernel died while running cell {index + 1} ({self.why_dead()})")
         except CellTimeoutError:  # nbclient gave up waiting for the interrupted cell's outputs
             cell.outputs.append(nbformat.v4.new_output("error", **self.error_on_timeout))
-        timed_out = any(o.get("ename") == self.error_on_timeout["ename"] for o in cell.get("outputs", []))
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        hit = next((limit_reason(f"{o.get('ename')}: {o.get('evalue')}", self.limits) for o in errors), "")
+        if hit and not record["limit_hit"]:
+            record["limit_hit"] = f"{hit} in cell {index + 1}"
+        timed_out = any(o.get("ename") == self.error_on_timeout["ename"] for o in errors)
         if timed_out and not run_sync(self.responds)():
             raise KernelStopped(f"cell {index + 1} ran longer than {self.timeout} s and ignored the interrupt")
+
+    def why_dead(self):
+        """The kernel's exit, in words: a limit it hit, or a crash or exit of its own."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        code = process.poll() if process is not None else None
+        return exit_reason(code, self.limits)
 
     async def responds(self):
         """True when the kernel answers a trivial request within hung_grace seconds."""
@@ -90,8 +123,32 @@ class SandboxedExecute(Execute):
             return False
 
 
+SANDBOX_CHECKED = {}
+
+
+def require_sandbox(limits):
+    """Raise SandboxError unless a sandboxed Python starts on this machine (checked once per process)."""
+    if limits not in SANDBOX_CHECKED:
+        SANDBOX_CHECKED[limits] = check_sandbox(limits)
+    if SANDBOX_CHECKED[limits]:
+        raise SandboxError(SANDBOX_CHECKED[limits])
+
+
+def links_in_submission(course_root, student, assignment, notebook):
+    """Relative paths of the submission that are links or other non-files; the kernel's copy skips
+    them. `backprop-lab grade` has set them aside already; stock `nbgrader autograde` has not, and has
+    copied what they point to: the notebook itself must then not be graded at all."""
+    folder = Path(course_root, "submitted", student, assignment)
+    if linked_path(course_root, "submitted", student, assignment) is not None:
+        raise SubmissionError(f"submitted/{student}/{assignment} is a link, not a folder: not graded")
+    unsafe = unsafe_entries(folder) if folder.is_dir() else {}
+    if f"{notebook}.ipynb" in unsafe:
+        raise SubmissionError(f"{notebook}.ipynb is {unsafe[notebook + '.ipynb']}, not a notebook file: not graded")
+    return set(unsafe)
+
+
 def install_kit(folder):
-    """Replace whatever kit the submission carries with the grader's own copy."""
+    """Put the grader's own copy of the kit into the kernel's folder, replacing the submission's."""
     target = folder / "assignments"
     if target.is_symlink() or target.is_file():
         target.unlink()
@@ -133,7 +190,11 @@ class JudgeOutputs(NbGraderPreprocessor):
         if len(json.dumps(payloads[0])) > MAX_PAYLOAD_BYTES:
             return fail_closed(name, "the collected outputs are too large")
         seed = FIXTURE_SEED if kind == "check_" else record["seed"]
-        return verify(name, seed, payloads[0].get("cases"))
+        judgement = verify(name, seed, payloads[0].get("cases"))
+        reason = limit_reason(judgement.message, Limits(**record.get("limits", {})))
+        if reason and judgement.passed < judgement.total:  # say which limit a case's error comes from
+            judgement = Judgement(judgement.passed, judgement.total, f"{judgement.message} (it {reason})")
+        return judgement
 
     @staticmethod
     def why_no_payload(cell, record, count, kind):
@@ -145,9 +206,14 @@ class JudgeOutputs(NbGraderPreprocessor):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if any(o.get("ename") in ("CellTimeoutError", "KeyboardInterrupt") for o in errors):
             return f"the {what} cell ran past the time limit and was stopped (an endless loop?)"
-        if errors:
-            return f"the {what} cell raised {errors[-1].get('ename')}: {errors[-1].get('evalue', '')[:200]}"
-        return f"the {what} cell did not run"
+        if not errors:
+            return f"the {what} cell did not run"
+        error = f"{errors[-1].get('ename')}: {errors[-1].get('evalue', '')[:200]}"
+        reason = limit_reason(error, Limits(**record.get("limits", {})))
+        if reason:
+            return f"the {what} cell {reason}"
+        earlier = f" (earlier, the notebook {record['limit_hit']})" if record.get("limit_hit") else ""
+        return f"the {what} cell raised {error}{earlier}"
 
 
 class HideGraderDetails(ClearHiddenTests):

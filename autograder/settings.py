@@ -7,21 +7,28 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from .sandbox import Limits
+from .submission import SUFFIX as SET_ASIDE_SUFFIX
+
 ASSIGNMENT = "fcnet"
 CELL_TIMEOUT = 30  # seconds a single cell may run while grading
 
 
-def nbgrader_config(course_root, timeout=CELL_TIMEOUT):
+def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits()):
+    """The course's nbgrader Config. sandboxed=False (`--unsandboxed`) runs kernels without bubblewrap."""
     root = str(Path(course_root).resolve())
     c = Config()
     c.CourseDirectory.root = root
     c.CourseDirectory.course_id = "backprop-lab"
     c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db?timeout=60"  # parallel graders wait for the lock
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*" + SET_ASIDE_SUFFIX]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout
     c.SandboxedExecute.course_root = root
     c.SandboxedExecute.hung_grace = min(10.0, timeout)
+    c.SandboxedExecute.sandboxed = sandboxed
+    for name, value in limits.describe().items():
+        c.SandboxedExecute[name] = value
     c.HideGraderDetails.course_root = root
     c.Autograde.autograde_preprocessors = [
         "autograder.preprocessors.SandboxedExecute",

@@ -66,6 +66,88 @@ CRASHES = {
     "kill_grader": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)  # the process that started this kernel\n",
 }
 
+# What a hostile submission tries once it runs: each is a block of code with {placeholders} that the
+# demo and the tests fill in with paths on this machine, as a student who knows them would.
+ATTACKS = {
+    "steal_reference": (
+        "import os, pathlib\n"
+        "def find_reference():\n"
+        "    folders = [pathlib.Path.cwd(), *pathlib.Path.cwd().parents, pathlib.Path({course!r})]\n"
+        "    for folder in folders:\n"
+        "        candidate = folder / 'autograder' / 'reference' / 'layers.py'\n"
+        "        try:\n"
+        "            return candidate.read_text()\n"
+        "        except OSError:\n"
+        "            continue\n"
+        "reference = find_reference()\n"
+        "print('reference found' if reference else 'no reference')\n"
+        "if reference:\n"
+        "    stolen = {{}}\n"
+        "    exec(reference, stolen)\n"
+        "    relu_forward, relu_backward = stolen['relu_forward'], stolen['relu_backward']\n"
+    ),
+    "read_secrets": (
+        "import os\n"
+        "for path in [{course!r} + '/.backprop-lab/secret', os.path.expanduser('~'), '/root', '/etc/shadow',\n"
+        "             '/proc/1/environ', {course!r} + '/gradebook.db']:\n"
+        "    try:\n"
+        "        found = os.listdir(path) if os.path.isdir(path) else open(path, 'rb').read()[:200]\n"
+        "        print('READ', path, found)\n"
+        "    except OSError as error:\n"
+        "        print('refused', path, type(error).__name__)\n"
+    ),
+    "write_markers": (
+        "import os, site\n"
+        "targets = [{course!r} + '/marker', {course!r} + '/submitted/{victim}/fcnet/marker',\n"
+        "           {course!r} + '/autograded/{victim}/fcnet/marker', {course!r} + '/exports/marker',\n"
+        "           *[folder + '/marker.pth' for folder in site.getsitepackages()]]\n"
+        "for target in targets:\n"
+        "    try:\n"
+        "        open(target, 'w').write('import os  # ran in the grader')\n"
+        "        print('WROTE', target)\n"
+        "    except OSError as error:\n"
+        "        print('refused', target, type(error).__name__)\n"
+    ),
+    "network": (
+        "import socket\n"
+        "try:\n"
+        "    socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'stolen answers')\n"
+        "    print('CONNECTED')\n"
+        "except OSError as error:\n"
+        "    print('no connection', type(error).__name__)\n"
+        "try:\n"
+        "    print('RESOLVED', socket.getaddrinfo('pypi.org', 443)[0][4])\n"
+        "except OSError as error:\n"
+        "    print('no DNS', type(error).__name__)\n"
+    ),
+    "daemon": (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(20)\n"
+        "        open({marker!r}, 'w').write('still alive after grading')\n"
+        "    os._exit(0)\n"
+    ),
+}
+
+# Functions that run into one resource limit of the grading kernel each time they are called.
+LIMIT_BREAKERS = {
+    "relu_forward": ("(x)", "big = np.ones(3 * 2**30 // 8)  # 3 GiB\nreturn np.maximum(0, x), x"),
+    "sigmoid_forward": ("(x)", "import os, time\nfor _ in range(5000):\n    if os.fork() == 0:\n"
+                               "        time.sleep(60)\n        os._exit(0)\nout = 1 / (1 + np.exp(-x))\n"
+                               "return out, out"),
+    "tanh_forward": ("(x)", "with open('big.bin', 'wb') as handle:\n    for _ in range(10 * 1024):\n"
+                            "        handle.write(bytes(2**20))  # 10 GB in all\nout = np.tanh(x)\nreturn out, out"),
+}
+
+
+def link_into(course_root, student, assignment, links):
+    """Add symbolic links {name in the submission: target} to a submitted folder."""
+    folder = Path(course_root) / "submitted" / student / assignment
+    for name, target in links.items():
+        (folder / name).symlink_to(target)
+
 
 def solved(release_nb, source_nb):
     """The release notebook with every solution cell answered from the source notebook."""

@@ -5,6 +5,8 @@ reads the scores and verdicts it needs from that batch.
 """
 import csv
 import shutil
+import socket
+import time
 from pathlib import Path
 
 import nbformat
@@ -15,8 +17,9 @@ from autograder.export import export
 from autograder.grading import grade
 from autograder.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
-from autograder.simulate import (CHEATS, CRASHES, append_to, function_source, notebook_pairs, plant, plant_mistake,
-                                 solved, submit)
+from autograder.feedback import feedback
+from autograder.simulate import (ATTACKS, CHEATS, CRASHES, LIMIT_BREAKERS, append_to, function_source, link_into,
+                                 notebook_pairs, plant, plant_mistake, solved, submit)
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
@@ -27,7 +30,7 @@ NOTEBOOKS = (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)
 MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES,
             NOTEBOOK3: deep_mistakes.MISTAKES}
 TIMEOUT = 5
-UNGRADABLE = ("renamed", "crash_kill_grader")  # no notebook of theirs can be graded, each for a stated reason
+UNGRADABLE = ("renamed",)  # no notebook of theirs can be graded, for a stated reason
 
 
 def mistake_rounds(mistakes):
@@ -107,9 +110,55 @@ def build_class(notebooks):
     return students
 
 
+class Outside:
+    """What a hostile submission reaches for outside its sandbox: a TCP listener on 127.0.0.1 and a
+    folder of the test's own."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.setblocking(False)
+        self.port = self.listener.getsockname()[1]
+
+    def connections(self):
+        """How many connections reached the listener (each accepted and closed)."""
+        count = 0
+        while True:
+            try:
+                self.listener.accept()[0].close()
+                count += 1
+            except BlockingIOError:
+                return count
+
+
+def hostile_class(course, notebooks, outside):
+    """{student: {notebook file: notebook}} trying to escape, plus {student: links to add after submitting}."""
+    release_nb, source_nb = notebooks
+    fill = {"course": str(course), "victim": "solution", "port": outside.port,
+            "marker": str(outside.folder / "daemon-marker")}
+
+    def attacking(attack, grade_id="rel_error"):
+        return {NOTEBOOK: append_to(solved(release_nb, source_nb), grade_id, ATTACKS[attack].format(**fill))}
+
+    students = {f"hostile_{attack}": attacking(attack)
+                for attack in ("read_secrets", "write_markers", "network", "daemon")}
+    stub = next(c.source for c in release_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relu_forward")
+    thief = plant(solved(release_nb, source_nb), "relu_forward", stub + "\n" + ATTACKS["steal_reference"].format(**fill))
+    students["hostile_reference"] = {NOTEBOOK: thief}
+    breaker = solved(release_nb, source_nb)
+    for name, (signature, body) in LIMIT_BREAKERS.items():
+        plant(breaker, name, function_source(name, signature, body))
+    students["hostile_limits"] = {NOTEBOOK: breaker}
+    students["hostile_links"] = {NOTEBOOK: solved(release_nb, source_nb)}
+    source = course / "source" / ASSIGNMENT
+    links = {"hostile_links": {"leak.txt": source / NOTEBOOK, "relative.txt": f"../../../source/{ASSIGNMENT}/{NOTEBOOK}",
+                               "sources": source, NOTEBOOK2: source / NOTEBOOK2}}
+    return students, links
+
+
 class GradedClass:
-    def __init__(self, course, students, outcomes, csv_path):
-        self.course, self.students, self.outcomes = course, students, outcomes
+    def __init__(self, course, students, outcomes, csv_path, graded_at):
+        self.course, self.students, self.outcomes, self.graded_at = course, students, outcomes, graded_at
         with open(csv_path) as handle:
             self.rows = list(csv.DictReader(handle))
 
@@ -149,12 +198,27 @@ def notebooks(all_notebooks):
 
 
 @pytest.fixture(scope="session")
-def graded(course, all_notebooks):
+def outside(tmp_path_factory):
+    return Outside(tmp_path_factory.mktemp("outside"))
+
+
+@pytest.fixture(scope="session")
+def graded(course, all_notebooks, outside):
     students = build_class(all_notebooks)
+    hostile, links = hostile_class(course, all_notebooks[NOTEBOOK], outside)
+    students.update(hostile)
     for student, files in students.items():
         submit(course, student, ASSIGNMENT, files)
+    for student, student_links in links.items():
+        link_into(course, student, ASSIGNMENT, student_links)
     outcomes = grade(course, ASSIGNMENT, timeout=TIMEOUT, show_progress=False)
-    return GradedClass(course, students, outcomes, export(course, ASSIGNMENT))
+    return GradedClass(course, students, outcomes, export(course, ASSIGNMENT), time.monotonic())
+
+
+@pytest.fixture(scope="session")
+def reports(graded):
+    """{student: feedback error or ""}, after writing every student's feedback once."""
+    return feedback(graded.course, ASSIGNMENT)
 
 
 def copy_course(course, tmp_path):

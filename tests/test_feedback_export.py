@@ -4,8 +4,6 @@ import json
 
 import nbformat
 
-from autograder.feedback import feedback
-
 from conftest import ASSIGNMENT, NOTEBOOK, UNGRADABLE
 
 
@@ -19,8 +17,8 @@ def hidden_test_lines(course):
     return lines
 
 
-def test_feedback_html_shows_verdicts_but_no_hidden_tests_or_paths(graded):
-    outcomes = feedback(graded.course, ASSIGNMENT)
+def test_feedback_html_shows_verdicts_but_no_hidden_tests_or_paths(graded, reports):
+    outcomes = reports
     assert all(not outcomes[s] for s in outcomes if s not in UNGRADABLE)
     secrets = hidden_test_lines(graded.course) | {"BEGIN HIDDEN TESTS", str(graded.course), "/autograder/"}
     assert 'probe("svm_loss", globals())' in secrets
@@ -40,7 +38,8 @@ def test_grades_csv_has_one_row_per_student_and_graded_cell(graded):
     with open(graded.course / "exports" / ASSIGNMENT / "grades.csv") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-    assert reader.fieldnames == ["student", "notebook", "grade_id", "score", "max_score", "message"]
+    assert reader.fieldnames == ["student", "notebook", "grade_id", "score", "max_score", "message", "sandbox",
+                                 "set_aside"]
     per_student = {s: [r for r in rows if r["student"] == s] for s in graded.students}
     counts = {len(r) for r in per_student.values()}
     assert len(counts) == 1 and counts.pop() == 29 + 17 + 20  # per notebook: objects + checks + hidden + answers

@@ -1,0 +1,193 @@
+"""Hostile submissions in real sandboxes: each tries to read, write or reach beyond its own copy.
+
+The hostile students are graded in the same batch as the rest of the test class (conftest.py), so
+these tests also show that the honest students around them are graded as before.
+"""
+import json
+import os
+import shutil
+import site
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.cli import main
+from autograder.grading import grade
+from autograder.sandbox import UID_BASE, Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
+from autograder.simulate import append_to, solved, submit
+
+from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, TIMEOUT, copy_course
+
+
+def cell_outputs(graded, student, grade_id):
+    nb = graded.autograded(student)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return "".join(o.get("text", "") + o.get("evalue", "") for o in cell.outputs)
+
+
+def files_under(*folders):
+    return [p for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file()]
+
+
+def sandbox_processes():
+    """pids of processes running as a sandbox uid, anywhere on the machine."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid >= UID_BASE:
+                found.append(int(entry.name))
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def test_links_are_set_aside_reported_and_never_followed(graded, reports):
+    course = graded.course
+    sources = [p.read_bytes() for p in (course / "source" / ASSIGNMENT).glob("*.ipynb")]
+    returned = files_under(course / "autograded" / "hostile_links", course / "feedback" / "hostile_links")
+    assert returned
+    for path in returned:
+        data = path.read_bytes()
+        assert not any(source in data or data in source for source in sources), path
+        assert b"BEGIN SOLUTION" not in data, path
+    feedback = files_under(course / "feedback" / "hostile_links")
+    assert feedback and all(p.suffix == ".html" for p in feedback)
+    cells = graded.cells("hostile_links", NOTEBOOK)
+    assert all(cells[g][0] == cells[g][1] for g in graded.tested(NOTEBOOK))  # its own notebook still counts
+    row = next(r for r in graded.rows if r["student"] == "hostile_links")
+    for name in ("leak.txt", "relative.txt", "sources", NOTEBOOK2):
+        assert f"{name} (a symbolic link): set aside" in row["set_aside"]
+    assert all(cells[g][2].startswith(f"{NOTEBOOK2} was not submitted")
+               for g, cells in [(g, graded.cells("hostile_links", NOTEBOOK2)) for g in graded.tested(NOTEBOOK2)])
+    assert (course / "submitted" / "hostile_links" / ASSIGNMENT / "leak.txt.set-aside").is_symlink()  # kept
+
+
+def test_the_reference_is_out_of_reach(graded):
+    assert "no reference" in cell_outputs(graded, "hostile_reference", "relu_forward")
+    cells = graded.cells("hostile_reference")
+    assert cells["hidden_relu_forward"][0] == 0 and cells["check_relu_forward"][0] == 0
+
+
+def test_writes_outside_the_copy_fail_and_change_nothing(graded):
+    course = graded.course
+    text = cell_outputs(graded, "hostile_write_markers", "rel_error")
+    assert "WROTE" not in text and text.count("refused") >= 5
+    markers = [course / "marker", course / "submitted/solution/fcnet/marker", course / "autograded/solution/fcnet/marker",
+               course / "exports/marker"]
+    markers += [Path(folder, "marker.pth") for folder in site.getsitepackages()]
+    assert not [m for m in markers if m.exists()]
+
+
+def test_a_regraded_writer_leaves_other_students_rows_unchanged(graded):
+    """Grade the writer again, in this process (--workers 1), and compare everyone else's rows."""
+    def rows():
+        with sqlite3.connect(graded.course / "gradebook.db") as db:
+            return sorted(db.execute("SELECT * FROM grade WHERE notebook_id NOT IN (SELECT submission_notebook.id "
+                                     "FROM submission_notebook JOIN submitted_assignment ON "
+                                     "submission_notebook.assignment_id = submitted_assignment.id "
+                                     "WHERE submitted_assignment.student_id = 'hostile_write_markers')").fetchall())
+    before = rows()
+    outcome = grade(graded.course, ASSIGNMENT, ["hostile_write_markers"], TIMEOUT, show_progress=False, workers=1)
+    assert outcome == {"hostile_write_markers": ""} and rows() == before
+
+
+def test_secrets_stay_secret(graded, reports):
+    text = cell_outputs(graded, "hostile_read_secrets", "rel_error")
+    assert "READ" not in text and text.count("refused") == 6
+    secret = (graded.course / ".backprop-lab" / "secret").read_text().strip()
+    for path in files_under(graded.course / "autograded", graded.course / "feedback", graded.course / "exports"):
+        assert secret.encode() not in path.read_bytes(), path
+
+
+def test_no_network(graded, outside):
+    text = cell_outputs(graded, "hostile_network", "rel_error")
+    assert "no connection" in text and "no DNS" in text and "CONNECTED" not in text and "RESOLVED" not in text
+    assert outside.connections() == 0
+
+
+def test_nothing_outlives_its_grading(graded, outside):
+    assert sandbox_processes() == []
+    time.sleep(max(0.0, 30 - (time.monotonic() - graded.graded_at)))  # the daemon would have written at 20 s
+    assert not (outside.folder / "daemon-marker").exists()
+    cells = graded.cells("hostile_daemon")
+    assert all(cells[g][0] == cells[g][1] for g in graded.tested(NOTEBOOK))
+
+
+def test_each_limit_stops_its_cell_with_the_reason_and_nothing_else(graded):
+    cells = graded.cells("hostile_limits")
+    for name, reason in [("relu_forward", "ran out of memory (the grading kernel's limit is 2 GiB)"),
+                         ("sigmoid_forward", "more processes or threads than the grading kernel's limit of 256"),
+                         ("tanh_forward", "a file larger than the grading kernel's limit of 256 MiB")]:
+        score, _, message = cells[f"hidden_{name}"]
+        assert score == 0 and reason in message, (name, message)
+    others = [g for g in graded.tested(NOTEBOOK) if g.split("_", 1)[1] not in LIMITED]
+    assert all(cells[g][0] == cells[g][1] for g in others), {g: cells[g] for g in others}
+
+
+LIMITED = ("relu_forward", "sigmoid_forward", "tanh_forward", "relu_backward", "sigmoid_backward", "tanh_backward")
+
+
+def test_the_process_limit_binds_the_kernel_uid(tmp_path):
+    """RLIMIT_NPROC never binds uid 0: the sandboxed process must run as another uid, and stop forking."""
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir(), run.mkdir()
+    uid = sandbox_uid() if running_as_root() else None
+    hand_over(tmp_path, uid)
+    forks = ("import os, time\ncount = 0\ntry:\n    for _ in range(5000):\n        if os.fork() == 0:\n"
+             "            time.sleep(30)\n            os._exit(0)\n        count += 1\nexcept OSError:\n    pass\n"
+             "print(os.getuid(), count)\n")
+    command = bwrap_command([sys.executable, "-S", "-c", forks], str(work), str(run), Limits(processes=50), uid)
+    started = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    kernel_uid, count = map(int, result.stdout.split())
+    assert kernel_uid != 0 and count < 50, result.stdout
+    assert time.monotonic() - started < 20  # the sleeping children died with the sandbox
+
+
+def test_killing_the_parent_does_not_stop_in_process_grading(course, notebooks, tmp_path):
+    root = copy_course(course, tmp_path)
+    submit(root, "killer", ASSIGNMENT, {NOTEBOOK: append_to(solved(*notebooks), "relu_forward",
+                                                           "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")})
+    assert grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1) == {"killer": ""}
+
+
+def test_without_bubblewrap_nobody_is_graded(course, notebooks, tmp_path, capsys, monkeypatch):
+    root = copy_course(course, tmp_path)
+    submit(root, "someone", ASSIGNMENT, {NOTEBOOK: solved(*notebooks)})
+    monkeypatch.setenv("PATH", str(Path(shutil.which("python3")).parent))  # python, but no bwrap
+    assert main(["grade", "--course", str(root), "--workers", "1"]) == 2
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "graded nobody" in out and "bubblewrap" in out and "--unsandboxed" in out
+    assert not (root / "autograded").exists()
+
+
+def test_unsandboxed_grading_is_recorded_in_the_exports(course, notebooks, tmp_path, capsys):
+    root = copy_course(course, tmp_path)
+    submit(root, "someone", ASSIGNMENT, {NOTEBOOK: solved(*notebooks)})
+    assert main(["grade", "--course", str(root), "--workers", "1", "--unsandboxed", "--timeout", str(TIMEOUT)]) == 0
+    assert "warning" in capsys.readouterr().out
+    assert main(["export", "--course", str(root)]) == 0
+    text = (root / "exports" / ASSIGNMENT / "grades.csv").read_text()
+    assert ",off," in text and ",on," not in text
+    assert json.loads((root / "exports" / ASSIGNMENT / "someone.json").read_text())["sandbox"] == "off"
+
+
+@pytest.mark.parametrize("what", ["a symbolic link to a folder", "a FIFO"])
+def test_a_linked_submission_folder_or_fifo_is_not_followed(course, notebooks, tmp_path, what):
+    root = copy_course(course, tmp_path)
+    if what == "a FIFO":
+        folder = submit(root, "piper", ASSIGNMENT, {NOTEBOOK: solved(*notebooks)})
+        os.mkfifo(folder / "pipe")
+        assert grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1) == {"piper": ""}
+        assert (folder / "pipe.set-aside").exists()
+    else:
+        (root / "submitted" / "linker").mkdir(parents=True)
+        (root / "submitted" / "linker" / ASSIGNMENT).symlink_to(root / "source" / ASSIGNMENT)
+        outcome = grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1)
+        assert "is a link, not a folder: not graded" in outcome["linker"]
+        assert not (root / "autograded" / "linker").exists()
