@@ -59,7 +59,7 @@ def run_demo(args):
 
 
 def limits_from(args):
-    return Limits(args.memory_limit, args.process_limit, args.file_size_limit, args.cpu_limit)
+    return Limits(args.memory_limit, args.process_limit, args.file_size_limit, args.cpu_limit, args.disk_limit)
 
 
 def add_grading_options(command):
@@ -69,7 +69,8 @@ def add_grading_options(command):
                          help="run student code without bubblewrap, with your privileges (recorded in the exports)")
     defaults = Limits()
     for option, field, unit in [("--memory-limit", "memory_mb", "MiB"), ("--process-limit", "processes", ""),
-                                ("--file-size-limit", "file_size_mb", "MiB"), ("--cpu-limit", "cpu_seconds", "s")]:
+                                ("--file-size-limit", "file_size_mb", "MiB"), ("--cpu-limit", "cpu_seconds", "s"),
+                                ("--disk-limit", "disk_mb", "MiB")]:
         command.add_argument(option, type=int, default=getattr(defaults, field), metavar=unit or "N",
                              help=f"per grading kernel (default {getattr(defaults, field)} {unit})".rstrip())
 

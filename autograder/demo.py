@@ -12,8 +12,9 @@ from .feedback import feedback
 from .grading import grade
 from .mistakes import all_mistakes
 from .release import release
-from .simulate import (CHEATS, CRASHES, append_to, function_source, notebook_pairs, plant, plant_mistake, solved,
-                       submit)
+from .sandbox import Limits
+from .simulate import (ATTACKS, CHEATS, CRASHES, append_to, function_source, link_into, notebook_pairs, plant,
+                       plant_mistake, solved, submit)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,6 +61,21 @@ def with_body(name, signature, body):
     return build
 
 
+def hostile(course):
+    """Notebook 1 solved but for relu_forward, which it tries to take from the reference on disk; it also
+    reads the grading secret and links the instructor's source notebook into the submission."""
+    fill = {"course": str(course), "victim": "alice", "port": 9, "marker": "/tmp/marker"}
+
+    def build(pairs):
+        files = solved_all(pairs)
+        stub = next(c.source for c in pairs[NOTEBOOK1][0].cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == "relu_forward")
+        plant(files[NOTEBOOK1], "relu_forward", stub + "\n" + ATTACKS["steal_reference"].format(**fill))
+        append_to(files[NOTEBOOK1], "rel_error", ATTACKS["read_secrets"].format(**fill))
+        return files
+    return build
+
+
 def corrupt_first(pairs):
     files = solved_all(pairs)
     files[NOTEBOOK1] = '{"cells": [ this is not json'
@@ -89,7 +105,10 @@ CLASS = [
      with_mistakes("Affine__stale", "TwoLayerNet__rand_init", "Solver__decay_per_step")),
     ("leo", "Adam without bias correction; RMSProp cache not stored; MSE averaged over all entries",
      with_mistakes("adam__no_bias_correction", "rmsprop__cache_not_stored", "mse_loss__mean_over_entries")),
+    ("mallory", "links the instructor's source notebook into her submission; her relu_forward reads the "
+     "reference from the course folder; reads the grading secret", None),
 ]
+LINKS = {"mallory": {"leak.txt": "../../../source/fcnet/01_layers.ipynb"}}
 
 
 def fresh_course(course):
@@ -108,10 +127,12 @@ def fresh_course(course):
 def simulate_class(course, assignment="fcnet"):
     pairs = notebook_pairs(course, assignment)
     for student, _, build in CLASS:
-        submit(course, student, assignment, build(pairs))
+        submit(course, student, assignment, (build or hostile(course))(pairs))
+    for student, links in LINKS.items():
+        link_into(course, student, assignment, links)
 
 
-def demo(course, timeout, console, assignment="fcnet", workers=None):
+def demo(course, timeout, console, assignment="fcnet", workers=None, sandboxed=True, limits=Limits()):
     course = course.resolve()
     start = time.perf_counter()
     console.rule("backprop-lab demo")
@@ -120,10 +141,13 @@ def demo(course, timeout, console, assignment="fcnet", workers=None):
     console.print(f"released {assignment} into {course / 'release' / assignment}")
     simulate_class(course, assignment)
     console.print(f"simulated {len(CLASS)} submissions in {course / 'submitted'}")
-    outcomes = grade(course, assignment, timeout=timeout, workers=workers)
+    outcomes = grade(course, assignment, timeout=timeout, workers=workers, sandboxed=sandboxed, limits=limits)
     feedback(course, assignment)
     csv_path = export(course, assignment)
     console.print(score_table(csv_path, outcomes))
+    console.print(f"sandbox: {'on' if sandboxed else '[red]off[/red]'} — every kernel ran "
+                  + (f"in bubblewrap with no network, no view of the course folder and limits {limits.describe()}"
+                     if sandboxed else "with the grader's privileges (--unsandboxed)"))
     console.print(f"feedback: {course / 'feedback'}   grades: {csv_path}")
     console.print(f"done in {time.perf_counter() - start:.0f} s")
 
@@ -139,7 +163,7 @@ def score_table(csv_path, outcomes):
     with open(csv_path) as handle:
         rows = list(csv.DictReader(handle))
     table = Table(title="scores (hidden + self-check cells; written answers await manual grading)")
-    for column in ("student", "what they did", "score", "what the grader told them"):
+    for column in ("student", "what they did", "score", "sandbox", "what the grader told them"):
         table.add_column(column, overflow="fold")
     for student, description, _ in CLASS:
         mine = [r for r in rows if r["student"] == student]
@@ -149,6 +173,8 @@ def score_table(csv_path, outcomes):
         told.sort(key=lambda message: "Hint: " not in message)  # named mistakes first, then their consequences
         if outcomes.get(student):
             told = [f"not graded: {outcomes[student]}"]
+        told += list(dict.fromkeys(r["set_aside"] for r in mine if r["set_aside"]))
         shown = "\n".join(map(headline, told[:4])) + (f"\n(+{len(told) - 4} more)" if len(told) > 4 else "")
-        table.add_row(student, description, f"{score:g} / {possible:g}", shown or "all correct")
+        sandbox = "/".join(sorted({r["sandbox"] for r in mine if r["sandbox"]}))
+        table.add_row(student, description, f"{score:g} / {possible:g}", sandbox, shown or "all correct")
     return table

@@ -17,19 +17,10 @@ from traitlets import Any, Bool, Unicode
 
 from assignments.probe import SEED_VARIABLE
 
-from .sandbox import WORKDIR, Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
+from .sandbox import Limits, bwrap_command, hand_over, package_paths, running_as_root, sandbox_uid
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ")  # all else of the grader's environment stays out
-
-
-def package_paths():
-    """Site-packages folders of the grader's Python, for the kernel's PYTHONPATH."""
-    import site
-    paths = list(site.getsitepackages())
-    if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):
-        paths.append(site.getusersitepackages())
-    return paths
 
 
 def kernel_environment(seed, home):
@@ -102,7 +93,7 @@ class GradingKernelManager(AsyncKernelManager):
                    *(extra_arguments or [])]
         if not self.sandboxed:
             return command
-        hand_over(self.scratch, self.uid)
+        hand_over(str(Path(self.connection_file).parent), self.uid)
         return bwrap_command(command, str(self.workdir), str(Path(self.connection_file).parent), self.limits,
                              self.uid)
 
@@ -110,5 +101,3 @@ class GradingKernelManager(AsyncKernelManager):
         kw["cwd"] = str(self.workdir)  # unsandboxed: the copy; sandboxed: bwrap moves to WORKDIR itself
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
-
-__all__ = ["GradingKernelManager", "WORKDIR", "copy_submission", "kernel_environment"]

@@ -49,10 +49,11 @@ class SandboxedExecute(Execute):
     processes = Int(Limits.processes, help="Processes and threads of the kernel.").tag(config=True)
     file_size_mb = Int(Limits.file_size_mb, help="Largest file the kernel may write, MiB.").tag(config=True)
     cpu_seconds = Int(Limits.cpu_seconds, help="CPU time of the kernel, seconds.").tag(config=True)
+    disk_mb = Int(Limits.disk_mb, help="All the kernel may write, MiB.").tag(config=True)
 
     @property
     def limits(self):
-        return Limits(self.memory_mb, self.processes, self.file_size_mb, self.cpu_seconds)
+        return Limits(self.memory_mb, self.processes, self.file_size_mb, self.cpu_seconds, self.disk_mb)
 
     def preprocess(self, nb, resources=None, km=None):
         info = resources["nbgrader"]

@@ -22,7 +22,8 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-WORKDIR = "/home/student/submission"  # where the submission's copy appears inside the sandbox
+WORKDIR = "/home/student/submission"  # the kernel's working folder inside the sandbox: a size-limited tmpfs
+SUBMISSION = "/srv/submission"  # the grader's copy of the submission, read-only, copied into WORKDIR at start
 UID_BASE = 1_000_000  # sandbox uids are UID_BASE + the grading process's pid: unique among live graders
 MiB = 1024 * 1024
 
@@ -38,6 +39,7 @@ class Limits:
     processes: int = 256  # processes and threads of the kernel's uid; ipykernel alone runs about 10
     file_size_mb: int = 256  # largest file the kernel may write
     cpu_seconds: int = 600  # CPU time of the whole notebook; a single cell is also bounded by its timeout
+    disk_mb: int = 512  # all it may write, in its working folder and in its /tmp (each a tmpfs of this size)
 
     def prlimit_options(self):
         # the CPU limit is soft first: SIGXCPU (exit code 128 + 24) names the reason, SIGKILL follows
@@ -54,6 +56,8 @@ def limit_reason(text, limits):
         return f"ran out of memory (the grading kernel's limit is {size(limits.memory_mb)})"
     if "File too large" in text:
         return f"wrote a file larger than the grading kernel's limit of {size(limits.file_size_mb)}"
+    if "No space left on device" in text:
+        return f"wrote more than the grading kernel's limit of {size(limits.disk_mb)} of files"
     if "Resource temporarily unavailable" in text or "can't start new thread" in text:
         return f"started more processes or threads than the grading kernel's limit of {limits.processes}"
     return ""
@@ -81,11 +85,17 @@ def running_as_root():
     return os.geteuid() == 0
 
 
+def package_paths():
+    """Site-packages folders of the grader's Python, for the kernel's PYTHONPATH."""
+    paths = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):
+        paths.append(site.getusersitepackages())
+    return paths
+
+
 def runtime_paths():
     """Folders the kernel's Python needs: its installation and its package folders."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *site.getsitepackages()}
-    if site.ENABLE_USER_SITE and os.path.isdir(site.getusersitepackages()):
-        paths.add(site.getusersitepackages())
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *package_paths()}
     resolved = {str(Path(p).resolve()) for p in paths if os.path.isdir(p)}
     return sorted(p for p in resolved if not any(p != q and p.startswith(q + os.sep) for q in resolved))
 
@@ -98,7 +108,8 @@ SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"
 def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
     """The bubblewrap command line that runs `command` in a sandbox.
 
-    workdir: the submission's copy, mounted read-write at WORKDIR (the kernel's working directory).
+    workdir: the submission's copy, mounted read-only at SUBMISSION and copied into WORKDIR, a tmpfs of
+    limits.disk_mb where the kernel works (what it writes neither fills the grader's disk nor outlives it).
     rundir: the kernel's connection file and ZMQ ipc sockets, mounted at the same path inside.
     drop_to_uid: when set (we are root), the kernel runs as this uid, with no capabilities.
     """
@@ -114,9 +125,11 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
     for path in runtime_paths():
         if not path.startswith("/usr/"):
             args += traversable_parents(path) + ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    disk = str(limits.disk_mb * MiB)
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
     args += traversable_parents(rundir) + ["--bind", rundir, rundir]
-    args += traversable_parents(WORKDIR) + ["--bind", workdir, WORKDIR, "--chdir", WORKDIR]
+    args += traversable_parents(SUBMISSION) + ["--ro-bind", workdir, SUBMISSION]
+    args += traversable_parents(WORKDIR) + ["--perms", "1777", "--size", disk, "--tmpfs", WORKDIR, "--chdir", WORKDIR]
     args += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--hostname", "sandbox",
              "--die-with-parent", "--new-session",
              # a parent pid from outside the PID namespace: ipykernel would take its parent for dead and quit
@@ -125,7 +138,8 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
     if drop_to_uid is not None:
         args += ["setpriv", f"--reuid={drop_to_uid}", f"--regid={drop_to_uid}", "--clear-groups",
                  "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
-    return args + list(command)
+    copy_in = f'cp -R {SUBMISSION}/. {WORKDIR}/ && exec "$@"'  # as the kernel's uid, so the files are its own
+    return args + ["/bin/sh", "-c", copy_in, "sh", *command]
 
 
 def course_inside_runtime(course_root):
@@ -150,7 +164,7 @@ def traversable_parents(path):
 
 
 def hand_over(path, uid):
-    """Give a folder (recursively) to the sandbox's uid, so the kernel can write its copy."""
+    """Give a folder (recursively) to the sandbox's uid: its connection file and sockets."""
     if uid is None:
         return
     for folder, _, files in os.walk(path):
@@ -173,9 +187,9 @@ def check_sandbox(limits=Limits()):
         work, run = Path(scratch, "work"), Path(scratch, "run")
         work.mkdir(), run.mkdir()
         uid = sandbox_uid() if running_as_root() else None
-        hand_over(scratch, uid)
+        hand_over(run, uid)
         command = bwrap_command([sys.executable, "-S", "-c", "import numpy"], str(work), str(run), limits, uid)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": os.pathsep.join(site.getsitepackages())}
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": os.pathsep.join(package_paths())}
         try:
             result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as error:

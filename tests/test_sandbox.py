@@ -191,3 +191,19 @@ def test_a_linked_submission_folder_or_fifo_is_not_followed(course, notebooks, t
         outcome = grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1)
         assert "is a link, not a folder: not graded" in outcome["linker"]
         assert not (root / "autograded" / "linker").exists()
+
+
+def test_stock_nbgrader_autograde_uses_the_same_sandbox(course, notebooks, tmp_path):
+    root = copy_course(course, tmp_path)
+    peek = "import os\nprint('course visible' if os.path.exists(%r) else 'course hidden')\n" % str(root / "gradebook.db")
+    submit(root, "peeker", ASSIGNMENT, {NOTEBOOK: append_to(solved(*notebooks), "rel_error", peek)})
+    linker = submit(root, "linker", ASSIGNMENT, {})
+    (linker / NOTEBOOK).symlink_to(root / "source" / ASSIGNMENT / NOTEBOOK)
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    subprocess.run([str(nbgrader), "autograde", ASSIGNMENT, "--Execute.timeout=10"], cwd=root, capture_output=True,
+                   timeout=600)
+    nb = nbformat.read(root / "autograded" / "peeker" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    assert nb.metadata["backprop_lab"]["sandbox"] == "on"
+    assert "course hidden" in str(nb.cells) and "course visible" not in str(nb.cells)
+    linked = root / "autograded" / "linker" / ASSIGNMENT / NOTEBOOK
+    assert not linked.exists() or b"BEGIN SOLUTION" not in linked.read_bytes()
