@@ -64,7 +64,7 @@ def with_body(name, signature, body):
 def hostile(course):
     """Notebook 1 solved but for relu_forward, which it tries to take from the reference on disk; it also
     reads the grading secret and links the instructor's source notebook into the submission."""
-    fill = {"course": str(course), "victim": "alice", "port": 9, "marker": "/tmp/marker"}
+    fill = {"course": str(course), "victim": "alice", "port": 9, "marker": "/tmp/marker", "home": str(Path.home())}
 
     def build(pairs):
         files = solved_all(pairs)

@@ -119,6 +119,7 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
             args += ["--symlink", os.readlink(folder), folder]
         elif os.path.isdir(folder):
             args += ["--ro-bind", folder, folder]
+    args += ["--perms", "0755", "--dir", "/etc"]  # bwrap would make it private to root: unreadable for the kernel
     for name in ETC_FILES:
         if os.path.exists(f"/etc/{name}"):
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
@@ -127,6 +128,7 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
             args += traversable_parents(path) + ["--ro-bind", path, path]
     disk = str(limits.disk_mb * MiB)
     args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
+    args += ["--perms", "1777", "--size", disk, "--tmpfs", "/dev/shm"]  # POSIX semaphores (joblib, multiprocessing)
     args += traversable_parents(rundir) + ["--bind", rundir, rundir]
     args += traversable_parents(SUBMISSION) + ["--ro-bind", workdir, SUBMISSION]
     args += traversable_parents(WORKDIR) + ["--perms", "1777", "--size", disk, "--tmpfs", WORKDIR, "--chdir", WORKDIR]

@@ -88,7 +88,7 @@ ATTACKS = {
     ),
     "read_secrets": (
         "import os\n"
-        "for path in [{course!r} + '/.backprop-lab/secret', os.path.expanduser('~'), '/root', '/etc/shadow',\n"
+        "for path in [{course!r} + '/.backprop-lab/secret', {home!r}, '/root', '/etc/shadow',\n"
         "             '/proc/1/environ', {course!r} + '/gradebook.db']:\n"
         "    try:\n"
         "        found = os.listdir(path) if os.path.isdir(path) else open(path, 'rb').read()[:200]\n"

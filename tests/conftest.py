@@ -135,7 +135,7 @@ def hostile_class(course, notebooks, outside):
     """{student: {notebook file: notebook}} trying to escape, plus {student: links to add after submitting}."""
     release_nb, source_nb = notebooks
     fill = {"course": str(course), "victim": "solution", "port": outside.port,
-            "marker": str(outside.folder / "daemon-marker")}
+            "marker": str(outside.folder / "daemon-marker"), "home": str(Path.home())}
 
     def attacking(attack, grade_id="rel_error"):
         return {NOTEBOOK: append_to(solved(release_nb, source_nb), grade_id, ATTACKS[attack].format(**fill))}
