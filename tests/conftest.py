@@ -29,7 +29,7 @@ NOTEBOOK3 = "03_deep_networks.ipynb"
 NOTEBOOKS = (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)
 MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES,
             NOTEBOOK3: deep_mistakes.MISTAKES}
-TIMEOUT = 5
+TIMEOUT = 10  # seconds per cell; generous, so a loaded machine does not fail a correct setup cell
 UNGRADABLE = ("renamed",)  # no notebook of theirs can be graded, for a stated reason
 
 

@@ -1,4 +1,5 @@
 """Grading with real nbgrader, real kernels and the verdicts judged in the grader's process."""
+import time
 from assignments.tasks import TASKS
 from autograder.grading import grade
 from autograder.export import export
@@ -169,7 +170,7 @@ def test_regrading_gives_identical_scores_and_seed(graded):
     export(graded.course, ASSIGNMENT)
     assert graded.autograded(student).metadata["backprop_lab"]["seed"] == seed
     from conftest import GradedClass
-    again = GradedClass(graded.course, {}, {}, graded.course / "exports" / ASSIGNMENT / "grades.csv")
+    again = GradedClass(graded.course, {}, {}, graded.course / "exports" / ASSIGNMENT / "grades.csv", time.monotonic())
     assert again.cells(student) == before
     assert again.cells("corrupt") == corrupt_before  # the notebook set aside last time is still explained
     assert any(score not in (0, max_score) for score, max_score, _ in before.values() if score is not None)

@@ -87,9 +87,9 @@ def test_a_regraded_writer_leaves_other_students_rows_unchanged(graded):
     """Grade the writer again, in this process (--workers 1), and compare everyone else's rows."""
     def rows():
         with sqlite3.connect(graded.course / "gradebook.db") as db:
-            return sorted(db.execute("SELECT * FROM grade WHERE notebook_id NOT IN (SELECT submission_notebook.id "
-                                     "FROM submission_notebook JOIN submitted_assignment ON "
-                                     "submission_notebook.assignment_id = submitted_assignment.id "
+            return sorted(db.execute("SELECT * FROM grade WHERE notebook_id NOT IN (SELECT submitted_notebook.id "
+                                     "FROM submitted_notebook JOIN submitted_assignment ON "
+                                     "submitted_notebook.assignment_id = submitted_assignment.id "
                                      "WHERE submitted_assignment.student_id = 'hostile_write_markers')").fetchall())
     before = rows()
     outcome = grade(graded.course, ASSIGNMENT, ["hostile_write_markers"], TIMEOUT, show_progress=False, workers=1)
@@ -204,6 +204,7 @@ def test_stock_nbgrader_autograde_uses_the_same_sandbox(course, notebooks, tmp_p
                    timeout=600)
     nb = nbformat.read(root / "autograded" / "peeker" / ASSIGNMENT / NOTEBOOK, as_version=4)
     assert nb.metadata["backprop_lab"]["sandbox"] == "on"
-    assert "course hidden" in str(nb.cells) and "course visible" not in str(nb.cells)
+    printed = str([c.outputs for c in nb.cells if c.cell_type == "code"])
+    assert "course hidden" in printed and "course visible" not in printed
     linked = root / "autograded" / "linker" / ASSIGNMENT / NOTEBOOK
     assert not linked.exists() or b"BEGIN SOLUTION" not in linked.read_bytes()
