@@ -1,21 +1,26 @@
 """`backprop-lab grade`: autograde every submission through nbgrader, a few students at a time.
 
 Each worker process holds its own nbgrader API and grades whole students, so no student is ever graded
-twice at once; the gradebook is one SQLite file that waits for a lock instead of failing. A student
-whose grading fails is recorded with the reason and the batch goes on.
+twice at once; the gradebook (an SQLite file that waits for its lock, or PostgreSQL) takes their
+concurrent writes. A student whose grading fails is recorded with the reason and the batch goes on.
+Each outcome is recorded once the student's grades are in the gradebook, so a rerun after an
+interruption grades only the students left. `--scheduler` hands the students to a Dask cluster instead
+(autograder.cluster).
 """
 import json
 import multiprocessing
 import os
+from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import nbformat
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+from .batch import fingerprint, one_batch_at_a_time
 from .course import CourseError, last_error_line, nbgrader_api, submitted_students
+from .gradebook import check_gradebook
+from .progress import GradingProgress
 from .settings import CELL_TIMEOUT
 
 
@@ -28,49 +33,65 @@ def default_workers():
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True, workers=None):
-    """Autograde the given (default: all submitted) students -> {student: error message or ""}.
+def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True, workers=None,
+          scheduler=None, force=False):
+    """Autograde the given (default: all submitted) students that have no grade for their current
+    submission yet (force: all of them) -> {student graded in this run: error message or ""}.
 
     workers: grading processes (default: one per core, at most 4); 1 grades in this process.
+    scheduler: address of a Dask scheduler; its cluster grades the students instead (autograder.cluster).
     """
     course_root = Path(course_root).resolve()
-    if not (course_root / "gradebook.db").exists():
-        raise CourseError("no gradebook.db: run `backprop-lab release` first")
+    check_gradebook(course_root, assignment)
     students = students or submitted_students(course_root, assignment)
     missing = [s for s in students if not (course_root / "submitted" / s / assignment).is_dir()]
     if missing:
         raise CourseError(f"no submission folder for: {', '.join(missing)}")
-    workers = min(workers or default_workers(), len(students)) or 1
-    for student in students:
-        status_path(course_root, assignment, student).unlink(missing_ok=True)
-    outcomes = {}
-    columns = (TextColumn("grading {task.fields[student]:<12}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, disable=not show_progress, transient=False) as progress:
-        bar = progress.add_task("grade", total=len(students), student="")
+    if scheduler:
+        from .cluster import connect, grade_on_cluster
+    client = connect(scheduler) if scheduler else None  # before anything changes: an unreachable cluster grades nobody
+    with client or nullcontext(), one_batch_at_a_time(course_root, assignment):
+        todo = list(students) if force else unfinished(course_root, assignment, students)
+        for student in todo:
+            status_path(course_root, assignment, student).unlink(missing_ok=True)
+        with GradingProgress(len(todo), show_progress) as progress:
+            if client:
+                grade_on_cluster(client, course_root, assignment, todo, timeout, progress)
+            elif todo:
+                grade_locally(course_root, assignment, todo, timeout, workers, progress)
+    return progress.outcomes
 
-        def done(student, outcome):
-            outcomes[student] = outcome
-            progress.update(bar, student=student)
-            progress.advance(bar)
 
-        if workers == 1:
-            api = nbgrader_api(course_root, timeout)
-            for student in students:
-                done(student, grade_one(api, course_root, assignment, student))
-        else:
-            pending = list(students)
-            while pending:
-                pending = grade_in_pool(course_root, assignment, pending, timeout, workers, done)
-                # a worker died: whoever it was grading then is graded alone, so a submission that kills
-                # its grader takes only itself down; the rest go to a new pool
-                started = [s for s in pending if grading_status(course_root, assignment, s)["error"] == STARTED]
-                for student in started or list(pending):
-                    if grade_in_pool(course_root, assignment, [student], timeout, 1, done):
-                        record_status(course_root, assignment, student, KILLED, {})
-                        done(student, KILLED)
-                    pending.remove(student)
-    return {student: outcomes[student] for student in students}
+def grade_locally(course_root, assignment, students, timeout, workers, progress):
+    """Grade students in worker processes of this machine (in this process when workers is 1)."""
+    workers = min(workers or default_workers(), len(students))
+    progress.workers(workers, workers)
+    if workers == 1:
+        api = nbgrader_api(course_root, timeout)
+        for student in students:
+            progress.done(student, grade_one(api, course_root, assignment, student))
+        return
+    pending = list(students)
+    while pending:
+        pending = grade_in_pool(course_root, assignment, pending, timeout, workers, progress.done)
+        # a worker died: whoever it was grading then is graded alone, so a submission that kills
+        # its grader takes only itself down; the rest go to a new pool
+        started = [s for s in pending if grading_status(course_root, assignment, s)["error"] == STARTED]
+        for student in started or list(pending):
+            if grade_in_pool(course_root, assignment, [student], timeout, 1, progress.done):
+                record_status(course_root, assignment, student, KILLED, {})
+                progress.done(student, KILLED)
+            pending.remove(student)
+
+
+def unfinished(course_root, assignment, students):
+    """The students without a recorded outcome for their submission as it is now: never graded,
+    interrupted while grading, or resubmitted since."""
+    def finished(student):
+        status = grading_status(course_root, assignment, student)
+        folder = Path(course_root) / "submitted" / student / assignment
+        return status["error"] != STARTED and status.get("submission") == fingerprint(folder)
+    return [student for student in students if not finished(student)]
 
 
 def grade_in_pool(course_root, assignment, students, timeout, workers, done):
@@ -100,12 +121,17 @@ WORKER_API = None
 
 def start_worker(course_root, timeout):
     global WORKER_API
+    prepare_worker_process()
+    WORKER_API = nbgrader_api(course_root, timeout)
+
+
+def prepare_worker_process():
+    """Settings of a process that grades students alongside others (local pool or cluster worker)."""
     import warnings
 
     from threadpoolctl import threadpool_limits
     threadpool_limits(1)  # the reference's matrices are small; workers must not fight over the cores
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter
-    WORKER_API = nbgrader_api(course_root, timeout)
 
 
 def grade_in_worker(course_root, assignment, student):
@@ -134,9 +160,14 @@ def grade_one(api, course_root, assignment, student):
 
 
 def record_status(course_root, assignment, student, error, unreadable):
+    """Record the outcome of grading the submission as it is now (written whole or not at all)."""
     path = status_path(course_root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable}))
+    submission = fingerprint(Path(course_root) / "submitted" / student / assignment)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable,
+                                   "submission": submission}))
+    partial.replace(path)
 
 
 def set_aside_unreadable(folder):

@@ -7,16 +7,19 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from .gradebook import gradebook_url
+
 ASSIGNMENT = "fcnet"
 CELL_TIMEOUT = 30  # seconds a single cell may run while grading
 
 
-def nbgrader_config(course_root, timeout=CELL_TIMEOUT):
+def nbgrader_config(course_root, timeout=CELL_TIMEOUT, db_url=None):
+    """db_url: the gradebook (default: the course's, see autograder.gradebook)."""
     root = str(Path(course_root).resolve())
     c = Config()
     c.CourseDirectory.root = root
     c.CourseDirectory.course_id = "backprop-lab"
-    c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db?timeout=60"  # parallel graders wait for the lock
+    c.CourseDirectory.db_url = db_url or gradebook_url(root)
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout
