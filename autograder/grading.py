@@ -50,12 +50,12 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     if scheduler:
         from .cluster import connect, grade_on_cluster
     client = connect(scheduler) if scheduler else None  # before anything changes: an unreachable cluster grades nobody
-    with client or nullcontext(), one_batch_at_a_time(course_root, assignment):
+    with nullcontext() if client is None else client, one_batch_at_a_time(course_root, assignment):
         todo = list(students) if force else unfinished(course_root, assignment, students)
         for student in todo:
             status_path(course_root, assignment, student).unlink(missing_ok=True)
         with GradingProgress(len(todo), show_progress) as progress:
-            if client:
+            if client is not None:
                 grade_on_cluster(client, course_root, assignment, todo, timeout, progress)
             elif todo:
                 grade_locally(course_root, assignment, todo, timeout, workers, progress)
