@@ -137,6 +137,17 @@ def test_a_killed_worker_loses_no_grade(graded, postgres, scheduler, tmp_path):
     assert grade_rows(url, students) == {student: (cells, cells) for student in students}
 
 
+def test_a_submission_that_kills_its_workers_is_recorded_as_on_the_local_pool(graded, postgres, scheduler, tmp_path):
+    """crash_kill_grader kills the process running its kernel: on the cluster, that is a Dask worker, twice
+    (it is retried once on another worker); then the student is recorded with the reason, as locally."""
+    url = postgres("killing_submission")
+    students = ("crash_kill_grader", "noisy")
+    root = postgres_course(graded, tmp_path, url, students)
+    outcomes = grade(root, ASSIGNMENT, list(students), timeout=TIMEOUT, show_progress=False, scheduler=scheduler)
+    assert outcomes == {student: graded.outcomes[student] for student in students}
+    assert_graded_as_locally(graded, root, students)
+
+
 def test_a_client_killed_halfway_resumes_with_only_the_students_left(graded, postgres, scheduler, tmp_path):
     url = postgres("killed_client")
     students = ("noisy", "crash_exit", "deleted_cells", "renamed")
