@@ -1,5 +1,6 @@
 """The instructor's command: `backprop-lab release | grade | feedback | export | demo`."""
 import argparse
+import os
 import shutil
 import sys
 import warnings
@@ -7,9 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .course import CourseError
+from .course import CourseError, submitted_students
 from .export import export
 from .feedback import feedback
+from .gradebook import URL_VARIABLE
 from .grading import grade
 from .release import release
 from .sandbox import Limits
@@ -33,9 +35,12 @@ def run_grade(args):
     if args.unsandboxed:
         console.print(UNSANDBOXED_WARNING)
     outcomes = grade(args.course, args.assignment, args.student or None, args.timeout, workers=args.workers,
-                     sandboxed=not args.unsandboxed, limits=limits_from(args))
+                     sandboxed=not args.unsandboxed, limits=limits_from(args), scheduler=args.scheduler,
+                     force=args.force)
     failed = {s: e for s, e in outcomes.items() if e}
-    console.print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions")
+    earlier = len(args.student or submitted_students(args.course, args.assignment)) - len(outcomes)
+    console.print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions"
+                  + (f" ({earlier} graded earlier; --force grades them again)" if earlier else ""))
     for student, error in failed.items():
         console.print(f"  [red]{student}[/red]: {error}")
 
@@ -60,6 +65,16 @@ def run_demo(args):
 
 def limits_from(args):
     return Limits(args.memory_limit, args.process_limit, args.file_size_limit, args.cpu_limit, args.disk_limit)
+
+
+def add_scale_options(command, name):
+    """Options for large courses: the gradebook's server; for grade, a Dask cluster and resumed batches."""
+    command.add_argument("--db", metavar="URL", help="gradebook, e.g. postgresql://USER:PASSWORD@HOST:5432/DATABASE "
+                         f"(default: ${URL_VARIABLE}, else the course's .backprop-lab/gradebook-url, else gradebook.db)")
+    if name == "grade":
+        command.add_argument("--scheduler", metavar="ADDRESS",
+                             help="grade on the Dask cluster of this scheduler, e.g. tcp://HOST:8786")
+        command.add_argument("--force", action="store_true", help="grade again the students already graded")
 
 
 def add_grading_options(command):
@@ -92,6 +107,7 @@ def main(argv=None):
             command.add_argument("--student", action="append", help="grade only this student (repeatable)")
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
             add_grading_options(command)
+        add_scale_options(command, name)
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
     command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")
     command.add_argument("--timeout", type=int, default=5, help="seconds per cell while grading")
@@ -99,11 +115,22 @@ def main(argv=None):
     command.set_defaults(handler=run_demo)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy chatter
+    before = os.environ.get(URL_VARIABLE)
+    if getattr(args, "db", None):
+        os.environ[URL_VARIABLE] = args.db  # read wherever the gradebook is opened, in pool workers too
     try:
         args.handler(args)
     except CourseError as error:
         console.print(f"[red]error:[/red] {error}")
         return 2
+    except KeyboardInterrupt:
+        console.print("interrupted: every student graded so far is recorded; run the command again to go on")
+        return 130
+    finally:
+        if before is None:
+            os.environ.pop(URL_VARIABLE, None)
+        else:
+            os.environ[URL_VARIABLE] = before
     return 0
 
 

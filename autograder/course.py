@@ -13,14 +13,14 @@ class CourseError(Exception):
     """Something about the course folder or an nbgrader step that the instructor must fix."""
 
 
-def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits()):
+def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), db_url=None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     tools = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH to create a gradebook
     if tools not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
-    config = nbgrader_config(course_root, timeout, sandboxed, limits)
+    config = nbgrader_config(course_root, timeout, sandboxed, limits, db_url)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     api.log_level = logging.WARNING
     return api

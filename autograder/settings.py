@@ -7,6 +7,7 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from .gradebook import gradebook_url
 from .sandbox import Limits
 from .submission import SUFFIX as SET_ASIDE_SUFFIX
 
@@ -14,13 +15,14 @@ ASSIGNMENT = "fcnet"
 CELL_TIMEOUT = 30  # seconds a single cell may run while grading
 
 
-def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits()):
-    """The course's nbgrader Config. sandboxed=False (`--unsandboxed`) runs kernels without bubblewrap."""
+def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), db_url=None):
+    """The course's nbgrader Config. sandboxed=False (`--unsandboxed`) runs kernels without bubblewrap;
+    db_url: the gradebook (default: the course's, see autograder.gradebook)."""
     root = str(Path(course_root).resolve())
     c = Config()
     c.CourseDirectory.root = root
     c.CourseDirectory.course_id = "backprop-lab"
-    c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db?timeout=60"  # parallel graders wait for the lock
+    c.CourseDirectory.db_url = db_url or gradebook_url(root)
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*" + SET_ASIDE_SUFFIX]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout

@@ -166,7 +166,9 @@ def test_regrading_gives_identical_scores_and_seed(graded):
     before = graded.cells(student)
     seed = graded.autograded(student).metadata["backprop_lab"]["seed"]
     corrupt_before = graded.cells("corrupt")
-    grade(graded.course, ASSIGNMENT, [student, "corrupt"], timeout=TIMEOUT, show_progress=False, workers=1)
+    regraded = grade(graded.course, ASSIGNMENT, [student, "corrupt"], timeout=TIMEOUT, show_progress=False, workers=1,
+                     force=True)
+    assert set(regraded) == {student, "corrupt"}
     export(graded.course, ASSIGNMENT)
     assert graded.autograded(student).metadata["backprop_lab"]["seed"] == seed
     from conftest import GradedClass
