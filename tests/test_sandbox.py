@@ -92,7 +92,8 @@ def test_a_regraded_writer_leaves_other_students_rows_unchanged(graded):
                                      "submitted_notebook.assignment_id = submitted_assignment.id "
                                      "WHERE submitted_assignment.student_id = 'hostile_write_markers')").fetchall())
     before = rows()
-    outcome = grade(graded.course, ASSIGNMENT, ["hostile_write_markers"], TIMEOUT, show_progress=False, workers=1)
+    outcome = grade(graded.course, ASSIGNMENT, ["hostile_write_markers"], TIMEOUT, show_progress=False, workers=1,
+                    force=True)
     assert outcome == {"hostile_write_markers": ""} and rows() == before
 
 
