@@ -23,6 +23,13 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT):
     c.SandboxedExecute.course_root = root
     c.SandboxedExecute.hung_grace = min(10.0, timeout)
     c.HideGraderDetails.course_root = root
+    c.Autograde.sanitize_preprocessors = [  # nbgrader's list, with DeduplicateIds replaced
+        "nbgrader.preprocessors.ClearOutput",
+        "autograder.duplicates.ForgetDuplicateCells",
+        "nbgrader.preprocessors.OverwriteKernelspec",
+        "nbgrader.preprocessors.OverwriteCells",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
     c.Autograde.autograde_preprocessors = [
         "autograder.preprocessors.SandboxedExecute",
         "autograder.preprocessors.JudgeOutputs",

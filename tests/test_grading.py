@@ -2,6 +2,7 @@
 from assignments.tasks import TASKS
 from autograder.grading import grade
 from autograder.export import export
+from autograder.simulate import FIXTURE_LOOKUPS
 
 from conftest import ASSIGNMENT, MISTAKES, NOTEBOOK, NOTEBOOK2, NOTEBOOK3, TIMEOUT, UNGRADABLE, mistake_rounds
 
@@ -80,6 +81,19 @@ def test_cheats_earn_nothing_on_the_cells_they_target(graded):
     assert notebook3["hidden_rmsprop"][0] == notebook3["hidden_rmsprop"][1]
 
 
+def test_shipped_fixture_answers_earn_nothing(graded):
+    patched = graded.cells("cheat_fixture_patch")
+    assert {g[:6] for g in patched if g.startswith(("check_", "hidden"))} == {"check_", "hidden"}
+    for notebook in (NOTEBOOK, NOTEBOOK2, NOTEBOOK3):
+        cells = graded.cells("cheat_fixture_patch", notebook)
+        assert sum(score or 0 for score, _, _ in cells.values()) == 0, notebook
+    cells = graded.cells("cheat_fixture_lookup")
+    for name in FIXTURE_LOOKUPS:
+        for kind in ("check_", "hidden_"):
+            score, _, message = cells[kind + name]
+            assert score == 0 and message, (kind + name, message)
+
+
 def test_later_notebooks_without_notebook_one_say_so(graded):
     cells = graded.cells("missing_nb1", NOTEBOOK2)
     for grade_id in graded.tested(NOTEBOOK2):  # only TwoLayerNet's initialisation needs no notebook-1 layer
@@ -151,6 +165,24 @@ def test_deleted_test_cells_are_restored_and_graded(graded):
     cells = graded.cells("deleted_cells")
     assert cells["hidden_relu_forward"][0] == cells["hidden_relu_forward"][1]
     assert cells["check_relu_forward"][0] == cells["check_relu_forward"][1]
+
+
+def test_cells_pasted_twice_are_graded_as_if_pasted_once(graded):
+    solution = graded.cells("solution", NOTEBOOK)
+    for student, note in (("duplicated_solution", "the `relu_forward` cell was pasted more than once: the earlier "
+                                                  "copies ran as ordinary code"),
+                          ("duplicated_tests", "this test cell was pasted more than once: the copies were ignored")):
+        cells = graded.cells(student, NOTEBOOK)
+        assert [cells[g][0] for g in graded.tested(NOTEBOOK)] == [solution[g][0] for g in graded.tested(NOTEBOOK)]
+        for grade_id in graded.tested(NOTEBOOK):
+            expected = note if grade_id.endswith("_relu_forward") else ""
+            assert cells[grade_id][2] == expected, (student, grade_id)
+    nb = graded.autograded("duplicated_tests")
+    assert sum(c.metadata.get("nbgrader", {}).get("grade_id") == "hidden_relu_forward" for c in nb.cells) == 1
+    relu = [c for c in graded.autograded("duplicated_solution").cells if c.source.startswith("def relu_forward")]
+    assert len(relu) == 2 and "✔ passed all 3 cases (judged by the grader) (" + "the `relu_forward`" in str(
+        next(c for c in graded.autograded("duplicated_solution").cells
+             if c.metadata.get("nbgrader", {}).get("grade_id") == "hidden_relu_forward").outputs)
 
 
 def test_a_renamed_notebook_is_explained(graded):

@@ -12,7 +12,18 @@ from typing import Callable
 
 import numpy as np
 
-FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs
+from ..environment import numpy_note
+
+FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs, whose answers ship in the kit
+
+
+def self_check_seed(seed):
+    """The seed a self-check cell is graded on, derived from the student's secret grading seed.
+
+    Never FIXTURE_SEED: answers on the public fixture inputs ship in fixtures.json, so they earn nothing.
+    """
+    derived = zlib.crc32(f"self-check/{seed}".encode()) & 0x7FFFFFFF
+    return derived if derived != FIXTURE_SEED else derived + 1
 
 
 class StudentError(Exception):
@@ -92,7 +103,7 @@ def invoke(label, function, *args, **kwargs):
     except NameError as error:
         raise StudentError(f"{label} raised NameError: {error}{missing_notebooks()}") from None
     except Exception as error:
-        raise StudentError(f"{label} raised {type(error).__name__}: {error}") from None
+        raise StudentError(f"{label} raised {type(error).__name__}: {error}{numpy_note(error)}") from None
 
 
 def missing_notebooks():
