@@ -7,6 +7,7 @@ import linecache
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 from .probe import KitMessage
 
@@ -54,3 +55,24 @@ def definitions_of(source, label):
 
 def strip_magics(source):
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def notebook1_status(definitions):
+    """One line saying which notebook-1 objects are stubs or fail their self-checks (run quietly here).
+
+    Later notebooks judge their own objects with stand-ins for these, so the line is for the student only.
+    """
+    from .selfcheck import verdict
+    from .tasks.layers import NOTEBOOK_TASKS
+    stubs, failing = [], []
+    for task in NOTEBOOK_TASKS:
+        with np.errstate(all="ignore"):
+            judgement = verdict(task.name, definitions)
+        if judgement.passed < judgement.total:
+            (stubs if "NotImplementedError" in judgement.message else failing).append(f"`{task.name}`")
+    if not stubs and not failing:
+        return f"notebook 1: all {len(NOTEBOOK_TASKS)} objects pass their self-checks"
+    parts = [f"stubs: {', '.join(stubs)}" if stubs else "", f"failing their self-checks: {', '.join(failing)}"
+             if failing else ""]
+    return ("notebook 1 — " + "; ".join(p for p in parts if p) + " (this notebook's own objects are graded "
+            "without them)")

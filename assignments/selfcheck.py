@@ -34,6 +34,15 @@ def expected_for(name):
     return expected, mistakes
 
 
+def verdict(name, namespace):
+    """The Judgement of `name` in a namespace on the public fixture inputs (for this kernel's eyes only)."""
+    task = TASKS[name]
+    inputs = task.inputs(FIXTURE_SEED)
+    got = summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], namespace)
+    expected, mistakes = expected_for(name)
+    return judge(task, inputs, got, expected, mistakes)
+
+
 WARNED = []  # the environment warning is printed once per kernel
 
 
@@ -53,11 +62,7 @@ def check(name, namespace):
             raise KitMessage(f"{name}: self-checks are graded only by the instructor's grader")
         emit(name, collect(name, namespace, self_check_seed(seed)))
     warn_about_environment()
-    task = TASKS[name]
-    inputs = task.inputs(FIXTURE_SEED)
-    got = summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], namespace)
-    expected, mistakes = expected_for(name)
-    judgement = judge(task, inputs, got, expected, mistakes)
+    judgement = verdict(name, namespace)
     if judgement.passed < judgement.total:
         raise SelfCheckFailed(f"✘ {judgement.message}")
     print(f"✔ {name}: " + (f"all {judgement.total} checks pass" if judgement.total > 1 else "the check passes"))

@@ -88,6 +88,25 @@ FIXTURE_LOOKUPS = {
                  "    return float(case['loss']), case['dpreds']\n"),
 }
 
+# a notebook-2 cell that records whatever functions its TwoLayerNet is given to call (module, file, source),
+# and one that prints the record later, in an ordinary cell whose outputs the student gets back
+CAPTURE = (
+    "import inspect\n"
+    "CAPTURED = []\n"
+    "honest_loss = TwoLayerNet.loss\n"
+    "def spying_loss(self, X, y=None):\n"
+    "    for name in ('affine_forward', 'affine_backward', 'relu_forward', 'relu_backward', 'softmax_loss'):\n"
+    "        function = globals().get(name)\n"
+    "        try:\n"
+    "            CAPTURED.append(f'{name} from {function.__module__} in {function.__code__.co_filename}:\\n'\n"
+    "                            + inspect.getsource(function))\n"
+    "        except Exception as error:\n"
+    "            CAPTURED.append(f'{name}: {error!r}')\n"
+    "    return honest_loss(self, X, y)\n"
+    "TwoLayerNet.loss = spying_loss\n"
+)
+REVEAL = "print('\\n'.join(CAPTURED))\n"
+
 CRASHES = {
     "exit": "import os\nos._exit(1)\n",
     "infinite_loop": "while True:\n    pass\n",

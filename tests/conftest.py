@@ -16,8 +16,8 @@ from autograder.export import export
 from autograder.grading import grade
 from autograder.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
-from autograder.simulate import (CHEATS, CRASHES, FIXTURE_LOOKUP, FIXTURE_LOOKUPS, append_to, function_source,
-                                 notebook_pairs, plant, plant_mistake, solved, submit)
+from autograder.simulate import (CAPTURE, CHEATS, CRASHES, FIXTURE_LOOKUP, FIXTURE_LOOKUPS, REVEAL, append_to,
+                                 function_source, notebook_pairs, plant, plant_mistake, solved, submit)
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
@@ -112,6 +112,8 @@ def build_class(notebooks):
                                                                   for c in nb.cells})
         plant(target, name, FIXTURE_LOOKUP + source)
     students["cheat_fixture_lookup"] = lookups
+    capture = append_to(append_to(solved_nb(NOTEBOOK2), "TwoLayerNet", CAPTURE), "train_sgd", REVEAL)
+    students["cheat_capture"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK2: capture}
     students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2), NOTEBOOK3: solved_nb(NOTEBOOK3)}
     students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
     students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
