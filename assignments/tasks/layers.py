@@ -1,10 +1,10 @@
 """Notebook 1 tasks: gradient checks, layers and losses.
 
 Backward cases get the documented cache (built by the driver, never by the student's forward), so a
-backward's points depend on its own code only. Hidden cases avoid coincidences: pre-activations and upstream gradients of mixed sign (so a
-missing or misplaced mask cannot pass), trailing dimensions of 1 to 3 axes (so dx must keep x's
-shape), scores around 1000 (so a softmax without the max-subtraction overflows) and integer input to
-the numerical gradient.
+backward's points depend on its own code only. Hidden cases avoid coincidences: pre-activations and
+upstream gradients of mixed sign (so a missing or misplaced mask cannot pass), trailing dimensions of 1
+to 3 axes (so dx must keep x's shape), scores around 1000 (so a softmax without the max-subtraction
+overflows) and integer input to the numerical gradient.
 """
 import numpy as np
 
