@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .payload import Unusable
+from .tasks.standins import split
 
 
 @dataclass(frozen=True)
@@ -95,19 +96,37 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     """
     failures = []
     for index, (got, expected) in enumerate(zip(got_cases, expected_cases)):
-        difference = first_difference(got, expected, task.rtol)
+        difference = case_difference(got, expected, task.rtol)
         if difference is not None:
             failures.append((index, difference))
     total = len(expected_cases)
     if not failures:
         return Judgement(total, total, "")
-    index, (name, sentence) = failures[0]
+    index, (part, name, sentence) = failures[0]
     named = sentence if sentence.startswith(task.name) else f"{task.name}: {sentence}"
-    message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])})"
-    hint = matching_mistake(got_cases[index], name, mistakes, index, task.rtol)
+    where = "; with stand-ins for the notebook-1 functions it calls" if part else ""
+    message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
+    theirs = [(hint, [split(case)[part] or {} for case in cases]) for hint, cases in mistakes]
+    hint = matching_mistake(split(got_cases[index])[part] or {}, name, theirs, index, task.rtol)
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)
+
+
+def case_difference(got, expected, rtol):
+    """None when a case passes, else (part, output name, sentence), part 0 for the object's own run and 1
+    for its run with stand-ins for notebook-1 functions. A case with a stand-in run passes when either run
+    agrees with what is expected of it (the stand-in run depends on the object's own code only), and a
+    failure is described from the stand-in run, which no notebook-1 bug can have caused."""
+    own_got, their_got = split(got)
+    own_expected, their_expected = split(expected)
+    own = first_difference(own_got, own_expected, rtol)
+    if own is None:
+        return None
+    if their_expected is None:
+        return (0, *own)
+    theirs = first_difference(their_got or {"error": "the run with stand-ins is missing"}, their_expected, rtol)
+    return None if theirs is None else (1, *theirs)
 
 
 def matching_mistake(got, name, mistakes, index, rtol):

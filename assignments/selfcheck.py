@@ -1,16 +1,18 @@
 """Visible self-checks: one line a student can act on, for each graded object.
 
 Expected outputs (and the outputs of known mistakes) for the public fixture inputs ship in
-fixtures.json, written by the instructor's release step from the reference.
+fixtures.json, written by the instructor's release step from the reference. When the grader runs a
+self-check cell it collects outputs on secret inputs instead, so the shipped answers earn nothing.
 """
 import json
 from functools import lru_cache
 from pathlib import Path
 
 from . import payload
+from .environment import version_warning
 from .judge import judge
-from .probe import KitMessage, autograding, collect, emit
-from .tasks import FIXTURE_SEED, TASKS, run_case, summarized
+from .probe import KitMessage, autograding, collect, emit, grading_seed
+from .tasks import FIXTURE_SEED, TASKS, run_case, self_check_seed, summarized
 
 FIXTURES = Path(__file__).with_name("fixtures.json")
 
@@ -32,15 +34,35 @@ def expected_for(name):
     return expected, mistakes
 
 
-def check(name, namespace):
-    """Run the self-check of `name`: print a ✔ line, or raise with what is wrong and a hint."""
-    if autograding():  # a self-check's points come only from the grader's verdict, never from this kernel
-        emit(name, collect(name, namespace, FIXTURE_SEED))
+def verdict(name, namespace):
+    """The Judgement of `name` in a namespace on the public fixture inputs (for this kernel's eyes only)."""
     task = TASKS[name]
     inputs = task.inputs(FIXTURE_SEED)
     got = summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], namespace)
     expected, mistakes = expected_for(name)
-    judgement = judge(task, inputs, got, expected, mistakes)
+    return judge(task, inputs, got, expected, mistakes)
+
+
+WARNED = []  # the environment warning is printed once per kernel
+
+
+def warn_about_environment():
+    line = version_warning(load_fixtures().get("environment", {}))
+    if line and not WARNED:
+        WARNED.append(line)
+        print(line)
+
+
+def check(name, namespace):
+    """Run the self-check of `name`: print a ✔ line, or raise with what is wrong and a hint."""
+    if autograding():  # a self-check's points come only from the grader's verdict, never from this kernel,
+        # and on inputs derived from the secret grading seed, never on the public fixtures
+        seed = grading_seed()
+        if seed is None:
+            raise KitMessage(f"{name}: self-checks are graded only by the instructor's grader")
+        emit(name, collect(name, namespace, self_check_seed(seed)))
+    warn_about_environment()
+    judgement = verdict(name, namespace)
     if judgement.passed < judgement.total:
         raise SelfCheckFailed(f"✘ {judgement.message}")
     print(f"✔ {name}: " + (f"all {judgement.total} checks pass" if judgement.total > 1 else "the check passes"))

@@ -90,7 +90,7 @@ CLASS = [
      "momentum velocity not stored",
      with_mistakes("numerical_gradient__one_sided", "affine_backward__dx_flat", "TwoLayerNet__no_relu",
                    "sgd_momentum__velocity_not_stored")),
-    ("dan", "sigmoid backward uses x; SVM loss summed; biases regularised (notebooks 2 and 3)",
+    ("dan", "sigmoid forward caches x instead of σ(x); SVM loss summed; biases regularised (notebooks 2 and 3)",
      with_mistakes("sigmoid_forward__caches_input", "svm_loss__summed", "TwoLayerNet__reg_biases",
                    "FullyConnectedNet__reg_biases")),
     ("erin", "untouched release notebooks", lambda pairs: {n: nbformat.from_dict(p[0]) for n, p in pairs.items()}),

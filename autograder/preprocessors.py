@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -20,17 +21,17 @@ from traitlets import Bool, Float, Int, Unicode
 import assignments
 from assignments.judge import Judgement
 from assignments.payload import MAX_PAYLOAD_BYTES, MIME_TYPE
-from assignments.tasks import FIXTURE_SEED
+from assignments.tasks import self_check_seed
 
+from .duplicates import duplicate_note
 from .kernel import GradingKernelManager, copy_submission, kernel_environment
 from .sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
 from .submission import SubmissionError, linked_path, unsafe_entries
 from .seeds import course_secret, student_seed
-from .verdicts import fail_closed, verdict_outputs
+from .verdicts import METADATA_KEY, fail_closed, verdict_outputs
 from .verify import KINDS, cell_task, verify
 
 KIT = Path(assignments.__file__).parent
-METADATA_KEY = "backprop_lab"
 
 
 class KernelStopped(Exception):
@@ -171,6 +172,7 @@ class JudgeOutputs(NbGraderPreprocessor):
                 judgement = self.judge_cell(cell, record)
             except Exception as error:  # fail closed: a cell we could not judge earns nothing
                 judgement = fail_closed(nbgrader.get("grade_id", "?"), f"the grader failed ({type(error).__name__})")
+            judgement = with_duplicate_note(judgement, nbgrader.get("grade_id", ""), record.get("duplicates", {}))
             points = float(nbgrader.get("points", 0))
             cell.outputs = verdict_outputs(judgement, points)
             cell.metadata[METADATA_KEY] = {"message": judgement.message, "passed": judgement.passed,
@@ -190,7 +192,7 @@ class JudgeOutputs(NbGraderPreprocessor):
             return fail_closed(name, self.why_no_payload(cell, record, len(payloads), kind))
         if len(json.dumps(payloads[0])) > MAX_PAYLOAD_BYTES:
             return fail_closed(name, "the collected outputs are too large")
-        seed = FIXTURE_SEED if kind == "check_" else record["seed"]
+        seed = self_check_seed(record["seed"]) if kind == "check_" else record["seed"]
         judgement = verify(name, seed, payloads[0].get("cases"))
         reason = limit_reason(judgement.message, Limits(**record.get("limits", {})))
         if reason and judgement.passed < judgement.total:  # say which limit a case's error comes from
@@ -215,6 +217,14 @@ class JudgeOutputs(NbGraderPreprocessor):
             return f"the {what} cell {reason}"
         earlier = f" (earlier, the notebook {record['limit_hit']})" if record.get("limit_hit") else ""
         return f"the {what} cell raised {error}{earlier}"
+
+
+def with_duplicate_note(judgement, grade_id, duplicates):
+    found = cell_task(grade_id)
+    note = duplicate_note(grade_id, found[1], duplicates) if found else ""
+    if not note:
+        return judgement
+    return replace(judgement, message=f"{judgement.message}; {note}" if judgement.message else note)
 
 
 class HideGraderDetails(ClearHiddenTests):

@@ -1,8 +1,13 @@
 """`backprop-lab release`: source notebooks -> student notebooks, kit, README and requirements."""
 import json
+import platform
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
+import numpy as np
+
+from assignments.environment import minor
 from assignments.tasks import FIXTURE_SEED, TASKS
 
 from .course import CourseError, last_error_line, nbgrader_api
@@ -31,20 +36,25 @@ Keep the `assignments/` folder and all notebooks together in this folder: later 
 functions you wrote in earlier ones. Do not edit `assignments/`.
 """
 
-REQUIREMENTS = """\
-numpy>=1.26
-matplotlib>=3.8
-scikit-learn>=1.4
-mnist1d>=0.0.2
-jupyterlab>=4.2
-nbclient>=0.10
-nbformat>=5.10
-"""
+# what the grading kernel imports (directly or through these), pinned to the versions it has; with them a
+# student's self-checks run on the same NumPy as the grader
+PINNED = ("numpy", "scipy", "matplotlib", "scikit-learn", "mnist1d", "ipykernel", "ipython", "jupyterlab",
+          "nbclient", "nbformat")
+
+
+def requirements():
+    """requirements.txt for students: the grading environment's exact versions, in a fixed order."""
+    lines = [f"# the grader runs Python {minor(platform.python_version())}; use the same minor version",
+             *(f"{name}=={version(name)}" for name in PINNED)]
+    return "\n".join(lines) + "\n"
 
 
 def write_fixtures(kit):
-    """The kit's fixtures.json: reference and known-mistake outputs on the public fixture inputs."""
-    fixtures = {"seed": FIXTURE_SEED, "tasks": {name: fixture_entry(name) for name in TASKS}}
+    """The kit's fixtures.json: reference and known-mistake outputs on the public fixture inputs, and the
+    grader's Python and NumPy versions (the self-checks warn when the student's differ)."""
+    environment = {"python": minor(platform.python_version()), "numpy": np.__version__}
+    fixtures = {"seed": FIXTURE_SEED, "environment": environment,
+                "tasks": {name: fixture_entry(name) for name in TASKS}}
     # unsorted keys: the order of a case's outputs is the order in which they are checked
     (kit / "fixtures.json").write_text(json.dumps(fixtures, indent=1) + "\n")
 
@@ -65,5 +75,5 @@ def release(course_root, assignment):
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     checks = "\n".join(f"    python -m assignments check {p.name}" for p in sorted(folder.glob("*.ipynb")))
     (folder / "README.md").write_text(STUDENT_README.format(assignment=assignment, checks=checks))
-    (folder / "requirements.txt").write_text(REQUIREMENTS)
+    (folder / "requirements.txt").write_text(requirements())
     return folder

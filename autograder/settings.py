@@ -32,6 +32,13 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
     for name, value in limits.describe().items():
         c.SandboxedExecute[name] = value
     c.HideGraderDetails.course_root = root
+    c.Autograde.sanitize_preprocessors = [  # nbgrader's list, with DeduplicateIds replaced
+        "nbgrader.preprocessors.ClearOutput",
+        "autograder.duplicates.ForgetDuplicateCells",
+        "nbgrader.preprocessors.OverwriteKernelspec",
+        "nbgrader.preprocessors.OverwriteCells",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
     c.Autograde.autograde_preprocessors = [
         "autograder.preprocessors.SandboxedExecute",
         "autograder.preprocessors.JudgeOutputs",

@@ -50,7 +50,62 @@ CHEATS = {
         "    get_ipython().displayhook.__call__(3.0)\n"
         "get_ipython().events.register('post_run_cell', claim_success)\n"
     ),
+    # no code, only the shipped answers: the self-check (and the probe) hand over fixtures.json's outputs
+    "fixture_patch": (
+        "import json\n"
+        "import assignments.probe, assignments.selfcheck\n"
+        "def shipped_answers(name, namespace, seed):\n"
+        "    return json.loads(assignments.selfcheck.FIXTURES.read_text())['tasks'][name]['expected']\n"
+        "assignments.selfcheck.collect = assignments.probe.collect = shipped_answers\n"
+    ),
 }
+
+# functions that look their answer up in fixtures.json (by regenerating the public fixture inputs); each entry
+# is the code of one solution cell: object name -> source
+FIXTURE_LOOKUP = (
+    "import json\n"
+    "import numpy as np\n"
+    "from assignments import payload\n"
+    "from assignments.selfcheck import FIXTURES\n"
+    "from assignments.tasks import FIXTURE_SEED, TASKS\n"
+    "def shipped(name, **given):\n"
+    "    cases = json.loads(FIXTURES.read_text())['tasks'][name]['expected']\n"
+    "    for inputs, case in zip(TASKS[name].inputs(FIXTURE_SEED), cases):\n"
+    "        if all(np.array_equal(inputs[key], value) for key, value in given.items()):\n"
+    "            return payload.decode_case(case)\n"
+    "    return payload.decode_case(cases[0])\n"
+)
+FIXTURE_LOOKUPS = {
+    "rel_error": "def rel_error(x, y):\n    return float(shipped('rel_error', x=x, y=y)['value'])\n",
+    "relu_forward": "def relu_forward(x):\n    return shipped('relu_forward', x=x)['out'], x\n",
+    "softmax_loss": ("def softmax_loss(scores, y):\n    case = shipped('softmax_loss', scores=scores, y=y)\n"
+                     "    return float(case['loss']), case['dscores']\n"),
+    "SoftmaxWithLoss": ("class SoftmaxWithLoss:\n    def forward(self, scores, y):\n"
+                        "        self.case = shipped('SoftmaxWithLoss', scores=scores, y=y)\n"
+                        "        return float(self.case['loss'])\n"
+                        "    def backward(self, dout=1.0):\n        return self.case['dscores']\n"),
+    "mse_loss": ("def mse_loss(preds, targets):\n    case = shipped('mse_loss', preds=preds, targets=targets)\n"
+                 "    return float(case['loss']), case['dpreds']\n"),
+}
+
+# a notebook-2 cell that records whatever functions its TwoLayerNet is given to call (module, file, source),
+# and one that prints the record later, in an ordinary cell whose outputs the student gets back
+CAPTURE = (
+    "import inspect\n"
+    "CAPTURED = []\n"
+    "honest_loss = TwoLayerNet.loss\n"
+    "def spying_loss(self, X, y=None):\n"
+    "    for name in ('affine_forward', 'affine_backward', 'relu_forward', 'relu_backward', 'softmax_loss'):\n"
+    "        function = globals().get(name)\n"
+    "        try:\n"
+    "            CAPTURED.append(f'{name} from {function.__module__} in {function.__code__.co_filename}:\\n'\n"
+    "                            + inspect.getsource(function))\n"
+    "        except Exception as error:\n"
+    "            CAPTURED.append(f'{name}: {error!r}')\n"
+    "    return honest_loss(self, X, y)\n"
+    "TwoLayerNet.loss = spying_loss\n"
+)
+REVEAL = "print('\\n'.join(CAPTURED))\n"
 
 CRASHES = {
     "exit": "import os\nos._exit(1)\n",

@@ -8,6 +8,8 @@ import nbformat
 
 from assignments.judge import Judgement
 
+METADATA_KEY = "backprop_lab"  # where the grader records seeds, verdicts and notes in a graded notebook
+
 
 def fail_closed(name, reason):
     return Judgement(0, 1, f"{name}: {reason}")
@@ -15,8 +17,9 @@ def fail_closed(name, reason):
 
 def verdict_outputs(judgement, points):
     if judgement.passed == judgement.total:
+        note = f" ({judgement.message})" if judgement.message else ""
         return [nbformat.v4.new_output("stream", name="stdout",
-                                       text=f"✔ passed all {judgement.total} cases (judged by the grader)\n")]
+                                       text=f"✔ passed all {judgement.total} cases (judged by the grader){note}\n")]
     if judgement.passed == 0:
         return [nbformat.v4.new_output("error", ename="Failed", evalue=judgement.message,
                                        traceback=[f"✘ {judgement.message}"])]

@@ -8,9 +8,10 @@ import numpy as np
 from assignments import payload
 from assignments.judge import Judgement, judge
 from assignments.tasks import FIXTURE_SEED, TASKS, run_case, summarized
+from assignments.tasks.two_layer import TIME_CHECK
 
 from .mistakes import mistakes_for
-from .reference import NAMESPACE
+from .reference import NAMESPACE, solution_namespace
 
 KINDS = {"check_": "self-check", "hidden_": "hidden"}
 
@@ -31,9 +32,14 @@ def quietly():
         yield
 
 
-def reference_cases(task, inputs, overrides=None):
-    """Outputs of the reference (optionally with some objects replaced) on every case, summarized."""
-    namespace = {**NAMESPACE, **(overrides or {})}
+def reference_cases(task, inputs, mistake=None, overrides=None):
+    """Outputs of the reference (with a known mistake planted, or some objects replaced) on every case,
+    summarized. The objects run from one namespace, as a student's do, so stand-ins swapped into it reach
+    them."""
+    namespace = solution_namespace()
+    if mistake is not None:
+        mistake.plant_into(namespace)
+    namespace.update(overrides or {})
     with quietly():
         return summarized(task, inputs, [run_case(task, namespace, case) for case in inputs], NAMESPACE)
 
@@ -48,7 +54,7 @@ def expected_cases(name, seed):
 
 def known_mistakes(task, inputs):
     """[(hint, outputs per case)] for every known mistake of the task."""
-    return [(m.hint, reference_cases(task, inputs, m.implementations())) for m in mistakes_for(task.name)]
+    return [(m.hint, reference_cases(task, inputs, m)) for m in mistakes_for(task.name)]
 
 
 def verify(name, seed, encoded_cases):
@@ -58,7 +64,7 @@ def verify(name, seed, encoded_cases):
     if not isinstance(encoded_cases, list) or len(encoded_cases) != len(inputs):
         return Judgement(0, len(inputs), f"{name}: the collected outputs are incomplete")
     try:
-        got = [payload.decode_case(case) for case in encoded_cases]
+        got = [raw_outputs(payload.decode_case(case)) for case in encoded_cases]
     except Exception as error:
         return Judgement(0, len(inputs), f"{name}: the collected outputs could not be read ({type(error).__name__})")
     with quietly():
@@ -72,6 +78,12 @@ def verify(name, seed, encoded_cases):
     return judge(task, inputs, got, expected, known_mistakes(task, inputs))  # run mistakes only to name one
 
 
+def raw_outputs(case):
+    """A case as the kernel may report it: checks (`ok:`) and quotes (`info:`) are worked out here, from the
+    raw outputs, so any the payload carries are dropped (a forged `ok:` would otherwise pass unseen)."""
+    return {key: value for key, value in case.items() if not key.split("/")[-1].startswith(("ok:", "info:"))}
+
+
 def holds(case):
     """True when a case's outputs are nothing but `ok:` checks (and quoted `info:`), all true."""
     checks = [value for key, value in case.items() if not key.startswith("info:")]
@@ -81,14 +93,16 @@ def holds(case):
 def fixture_entry(name):
     """What a self-check needs for task `name`: expected outputs and known mistakes' outputs, encoded.
 
-    `info:` outputs (timings, accuracies) are only quoted, never compared, so they are left out: the
-    file must not change between two releases of the same source.
+    `info:` outputs (timings, accuracies) are only quoted, never compared, and the time check depends on
+    the machine's load, so they are left out: the file must not change between two releases of the same
+    source (a student's self-check then does not judge the time; the grader does).
     """
     task = TASKS[name]
     inputs = task.inputs(FIXTURE_SEED)
 
     def encoded(cases):
-        return [payload.encode_case({k: v for k, v in case.items() if not k.startswith("info:")}) for case in cases]
+        return [payload.encode_case({k: v for k, v in case.items() if not (k.startswith("info:") or k == TIME_CHECK)})
+                for case in cases]
 
     return {
         "expected": encoded(reference_cases(task, inputs)),

@@ -3,6 +3,7 @@
 Grading every simulated submission in a single batch is what makes the suite fast: each test then
 reads the scores and verdicts it needs from that batch.
 """
+import copy as copy_module
 import csv
 import shutil
 import socket
@@ -18,8 +19,9 @@ from autograder.grading import grade
 from autograder.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
 from autograder.feedback import feedback
-from autograder.simulate import (ATTACKS, CHEATS, CRASHES, LIMIT_BREAKERS, append_to, function_source, link_into,
-                                 notebook_pairs, plant, plant_mistake, solved, submit)
+from autograder.simulate import (ATTACKS, CAPTURE, CHEATS, CRASHES, FIXTURE_LOOKUP, FIXTURE_LOOKUPS, LIMIT_BREAKERS,
+                                 REVEAL, append_to, function_source, link_into, notebook_pairs, plant, plant_mistake,
+                                 solved, submit)
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
@@ -52,6 +54,17 @@ def wrong_everywhere(nb):
     """Plant plausible but wrong implementations (zeros) for a few objects a cheat then tries to cover."""
     plant(nb, "relu_forward", function_source("relu_forward", "(x)", "return np.zeros_like(x), x"))
     plant(nb, "softmax_loss", function_source("softmax_loss", "(scores, y)", "return 0.0, np.zeros_like(scores)"))
+    return nb
+
+
+def duplicate(nb, *grade_ids):
+    """Paste a copy of each cell `grade_id` right below it, as Jupyter's copy/paste does (same nbgrader
+    metadata, a new cell id)."""
+    for grade_id in grade_ids:
+        index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        copy = nbformat.from_dict(copy_module.deepcopy(nb.cells[index]))
+        copy.id = f"{copy.get('id', 'cell')}-copy"
+        nb.cells.insert(index + 1, copy)
     return nb
 
 
@@ -93,6 +106,18 @@ def build_class(notebooks):
                    + CHEATS["patched_allclose"] + CHEATS["fake_reference"] + CHEATS["output_hooks"])
     plant_mistake(cheat3, next(m for m in deep_mistakes.MISTAKES if m.slug == "FullyConnectedNet__reg_biases"))
     students["cheat_nb3"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK3: cheat3}
+    releases = {f: nbformat.from_dict(notebooks[f][0]) for f in NOTEBOOKS}
+    for filename, first in zip(NOTEBOOKS, ("rel_error", "TwoLayerNet", "mse_loss")):
+        append_to(releases[filename], first, CHEATS["fixture_patch"])
+    students["cheat_fixture_patch"] = releases
+    lookups = {f: nbformat.from_dict(notebooks[f][0]) for f in NOTEBOOKS}
+    for name, source in FIXTURE_LOOKUPS.items():
+        target = next(nb for nb in lookups.values() if name in {c.metadata.get("nbgrader", {}).get("grade_id")
+                                                                  for c in nb.cells})
+        plant(target, name, FIXTURE_LOOKUP + source)
+    students["cheat_fixture_lookup"] = lookups
+    capture = append_to(append_to(solved_nb(NOTEBOOK2), "TwoLayerNet", CAPTURE), "train_sgd", REVEAL)
+    students["cheat_capture"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK2: capture}
     students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2), NOTEBOOK3: solved_nb(NOTEBOOK3)}
     students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
     students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
@@ -106,6 +131,9 @@ def build_class(notebooks):
     deleted.cells = [c for c in deleted.cells
                      if c.metadata.get("nbgrader", {}).get("grade_id") not in ("check_relu_forward", "hidden_relu_forward")]
     students["deleted_cells"] = {NOTEBOOK: deleted}
+    students["duplicated_solution"] = {NOTEBOOK: duplicate(solved(release_nb, source_nb), "relu_forward")}
+    students["duplicated_tests"] = {NOTEBOOK: duplicate(solved(release_nb, source_nb), "check_relu_forward",
+                                                        "hidden_relu_forward")}
     students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}
     return students
 

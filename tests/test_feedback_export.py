@@ -52,3 +52,19 @@ def test_one_json_per_student_with_totals(graded):
     summary = json.loads((graded.course / "exports" / ASSIGNMENT / "solution.json").read_text())
     assert summary["student"] == "solution" and summary["score"] == 45 + 25 + 30 and summary["max_score"] == 48 + 28 + 32
     assert len(summary["cells"]) == 29 + 17 + 20
+
+
+def test_whatever_a_submission_captures_holds_no_reference(graded):
+    """A TwoLayerNet that records the module, file and source of every function it is given, printed in a
+    later cell: the student gets back the stand-ins (public kit code) and their own code, nothing else."""
+    feedback(graded.course, ASSIGNMENT)
+    nb = graded.autograded("cheat_capture", "02_two_layer_net.ipynb")
+    text = str([c.get("outputs") for c in nb.cells])
+    html = (graded.course / "feedback" / "cheat_capture" / ASSIGNMENT / "02_two_layer_net.html").read_text()
+    assert "affine_forward from assignments.tasks.standins" in text  # the capture ran, in the stand-in run too
+    reference = (graded.course / "source" / ASSIGNMENT / "01_layers.ipynb").read_text()
+    for returned in (text, html):
+        assert "autograder" not in returned and "<solution " not in returned and "<mistake " not in returned
+        assert "logaddexp" not in returned  # a line only the hidden reference has
+    assert graded.cells("cheat_capture", "02_two_layer_net.ipynb")["hidden_TwoLayerNet"][0] == 3
+    assert reference  # the source notebook exists (its solutions are the student's own code here)

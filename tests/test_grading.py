@@ -3,6 +3,7 @@ import time
 from assignments.tasks import TASKS
 from autograder.grading import grade
 from autograder.export import export
+from autograder.simulate import FIXTURE_LOOKUPS
 
 from conftest import ASSIGNMENT, MISTAKES, NOTEBOOK, NOTEBOOK2, NOTEBOOK3, TIMEOUT, UNGRADABLE, mistake_rounds
 
@@ -71,9 +72,9 @@ def test_cheats_earn_nothing_on_the_cells_they_target(graded):
     subclass = graded.cells("cheat_allclose_subclass")
     assert subclass["hidden_affine_forward"][0] == 0 and subclass["check_affine_forward"][0] == 0
     notebook2 = graded.cells("cheat_nb2", NOTEBOOK2)
-    for name in ("TwoLayerNet", "train_gd", "train_sgd"):
-        assert notebook2[f"hidden_{name}"][0] == 0 and notebook2[f"check_{name}"][0] == 0, name
-    assert notebook2["hidden_Affine"][0] == notebook2["hidden_Affine"][1]
+    assert notebook2["hidden_TwoLayerNet"][0] == 0 and notebook2["check_TwoLayerNet"][0] == 0
+    for name in ("Affine", "train_gd", "train_sgd"):  # a wrong TwoLayerNet costs the training loops nothing
+        assert notebook2[f"hidden_{name}"][0] == notebook2[f"hidden_{name}"][1], name
     notebook3 = graded.cells("cheat_nb3", NOTEBOOK3)
     assert notebook3["hidden_adam"][0] == 0 and notebook3["check_adam"][0] == 0
     assert notebook3["hidden_FullyConnectedNet"][0] < notebook3["hidden_FullyConnectedNet"][1]
@@ -81,15 +82,28 @@ def test_cheats_earn_nothing_on_the_cells_they_target(graded):
     assert notebook3["hidden_rmsprop"][0] == notebook3["hidden_rmsprop"][1]
 
 
+def test_shipped_fixture_answers_earn_nothing(graded):
+    patched = graded.cells("cheat_fixture_patch")
+    assert {g[:6] for g in patched if g.startswith(("check_", "hidden"))} == {"check_", "hidden"}
+    for notebook in (NOTEBOOK, NOTEBOOK2, NOTEBOOK3):
+        cells = graded.cells("cheat_fixture_patch", notebook)
+        assert sum(score or 0 for score, _, _ in cells.values()) == 0, notebook
+    cells = graded.cells("cheat_fixture_lookup")
+    for name in FIXTURE_LOOKUPS:
+        for kind in ("check_", "hidden_"):
+            score, _, message = cells[kind + name]
+            assert score == 0 and message, (kind + name, message)
+
+
 def test_later_notebooks_without_notebook_one_say_so(graded):
     cells = graded.cells("missing_nb1", NOTEBOOK2)
-    for grade_id in graded.tested(NOTEBOOK2):  # only TwoLayerNet's initialisation needs no notebook-1 layer
+    for grade_id in graded.tested(NOTEBOOK2):  # stand-ins or a scripted model replace notebook 1 everywhere
         score, max_score, message = cells[grade_id]
-        assert score < max_score and "01_layers.ipynb could not be loaded (it is missing)" in message, grade_id
+        assert score == max_score, (grade_id, message)
     cells = graded.cells("missing_nb1", NOTEBOOK3)
-    for grade_id in graded.tested(NOTEBOOK3):  # the update rules and the Solver need no notebook-1 layer
+    for grade_id in graded.tested(NOTEBOOK3):  # only the two trained models still train through notebook 1
         score, max_score, message = cells[grade_id]
-        if task_of(grade_id) in ("FullyConnectedNet", "digits_solver", "mnist1d_solver"):
+        if task_of(grade_id) in ("digits_solver", "mnist1d_solver"):
             assert score < max_score and "01_layers.ipynb could not be loaded (it is missing)" in message, grade_id
         else:
             assert score == max_score, (grade_id, message)
@@ -143,8 +157,8 @@ def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_o
     corrupt = graded.cells("corrupt", NOTEBOOK)
     assert all(corrupt[g][0] == 0 for g in graded.tested(NOTEBOOK))
     assert "01_layers.ipynb could not be read" in corrupt["hidden_rel_error"][2] and "JSON" in corrupt["hidden_rel_error"][2]
-    second = graded.cells("corrupt", NOTEBOOK2)  # the readable notebook is still graded
-    assert "01_layers.ipynb could not be loaded (it is missing)" in second["hidden_LayerNet"][2]
+    second = graded.cells("corrupt", NOTEBOOK2)  # the readable notebook is still graded, at full marks
+    assert all(second[g][0] == second[g][1] for g in graded.tested(NOTEBOOK2))
     assert (graded.course / "submitted" / "corrupt" / ASSIGNMENT / "01_layers.ipynb.unreadable").exists()
     assert graded.cells("solution")["hidden_svm_loss"][0] == 3
 
@@ -153,6 +167,24 @@ def test_deleted_test_cells_are_restored_and_graded(graded):
     cells = graded.cells("deleted_cells")
     assert cells["hidden_relu_forward"][0] == cells["hidden_relu_forward"][1]
     assert cells["check_relu_forward"][0] == cells["check_relu_forward"][1]
+
+
+def test_cells_pasted_twice_are_graded_as_if_pasted_once(graded):
+    solution = graded.cells("solution", NOTEBOOK)
+    for student, note in (("duplicated_solution", "the `relu_forward` cell was pasted more than once: the earlier "
+                                                  "copies ran as ordinary code"),
+                          ("duplicated_tests", "this test cell was pasted more than once: the copies were ignored")):
+        cells = graded.cells(student, NOTEBOOK)
+        assert [cells[g][0] for g in graded.tested(NOTEBOOK)] == [solution[g][0] for g in graded.tested(NOTEBOOK)]
+        for grade_id in graded.tested(NOTEBOOK):
+            expected = note if grade_id.endswith("_relu_forward") else ""
+            assert cells[grade_id][2] == expected, (student, grade_id)
+    nb = graded.autograded("duplicated_tests")
+    assert sum(c.metadata.get("nbgrader", {}).get("grade_id") == "hidden_relu_forward" for c in nb.cells) == 1
+    relu = [c for c in graded.autograded("duplicated_solution").cells if c.source.startswith("def relu_forward")]
+    assert len(relu) == 2 and "✔ passed all 3 cases (judged by the grader) (" + "the `relu_forward`" in str(
+        next(c for c in graded.autograded("duplicated_solution").cells
+             if c.metadata.get("nbgrader", {}).get("grade_id") == "hidden_relu_forward").outputs)
 
 
 def test_a_renamed_notebook_is_explained(graded):

@@ -10,6 +10,7 @@ import pytest
 
 from assignments import payload
 from assignments.selfcheck import SelfCheckFailed, check
+from assignments.tasks import TASKS
 from autograder.mistakes import all_mistakes
 from autograder.mistakes.layers import relu_backward__dout_mask
 from autograder.reference import NAMESPACE
@@ -115,3 +116,51 @@ def test_a_number_where_nan_was_expected_is_a_difference():
     assert "expected nan" in compare_values("w", np.array([1.0, 2.0]), np.array([1.0, np.nan]), 1e-6)
     assert compare_values("w", np.array([np.nan, np.inf]), np.array([np.nan, np.inf]), 1e-6) is None
     assert "expected inf" in compare_values("w", np.array([-np.inf]), np.array([np.inf]), 1e-6)
+
+
+def test_a_fixture_lookup_passes_the_local_self_check_but_not_the_graded_one():
+    from autograder.simulate import FIXTURE_LOOKUP, FIXTURE_LOOKUPS
+    from autograder.verify import verify
+    from assignments.probe import collect
+    from assignments.tasks import self_check_seed
+    namespace = {}
+    exec(FIXTURE_LOOKUP + FIXTURE_LOOKUPS["softmax_loss"], namespace)
+    check("softmax_loss", namespace)  # the shipped answers pass the public fixtures ...
+    judgement = verify("softmax_loss", self_check_seed(1234), collect("softmax_loss", namespace, self_check_seed(1234)))
+    assert judgement.passed == 0  # ... and earn nothing on the inputs the grader picks
+
+
+def test_forged_checks_in_a_payload_earn_nothing():
+    from autograder.verify import verify
+    forged = [{"ok:everything is right": payload.encode_value(True)}] * 3
+    for name in ("rel_error", "TwoLayerNet", "train_gd"):
+        assert verify(name, 1234, forged[:len(TASKS[name].inputs(1234))]).passed == 0, name
+
+
+def test_self_check_warns_once_when_numpy_differs_from_the_grader(capsys, monkeypatch):
+    import assignments.environment
+    import assignments.selfcheck
+    monkeypatch.setattr(assignments.selfcheck, "WARNED", [])
+    check("relu_forward", NAMESPACE)
+    assert capsys.readouterr().out == "✔ relu_forward: all 3 checks pass\n"  # same versions: no warning
+    grader = assignments.selfcheck.load_fixtures()["environment"]
+    monkeypatch.setattr(assignments.environment, "numpy_version", lambda: "1.26.4")
+    check("relu_forward", NAMESPACE)
+    check("relu_backward", NAMESPACE)
+    assert capsys.readouterr().out.splitlines() == [
+        f"⚠ your environment differs from the grader's (NumPy 1.26.4 here, {grader['numpy']} in the grader): code "
+        "that passes here can fail there; install the versions in requirements.txt",
+        "✔ relu_forward: all 3 checks pass", "✔ relu_backward: all 3 checks pass"]
+
+
+def test_an_error_raised_by_numpy_names_the_numpy_version():
+    from assignments.tasks import run_case
+
+    def affine_forward(x, w, b):
+        return np.reshape(x, (x.shape[0], -1), order="Z") @ w + b, (x, w, b)
+
+    task = TASKS["affine_forward"]
+    (error,) = {run_case(task, {"affine_forward": affine_forward}, case)["error"] for case in task.inputs(1)}
+    assert error.startswith("affine_forward raised ValueError: ") and error.endswith(
+        f" (raised by NumPy {np.__version__})")
+    assert "NumPy" not in str(run_case(task, {"affine_forward": lambda x, w, b: 1 / 0}, task.inputs(1)[0]))

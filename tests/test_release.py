@@ -1,9 +1,12 @@
 """The release is generated, in sync with source/, and carries nothing secret."""
 import filecmp
 import re
+import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 from conftest import ASSIGNMENT, REPO
 
@@ -58,5 +61,11 @@ def test_release_stubs_raise_and_keep_signatures(course):
 def test_student_folder_has_readme_requirements_and_kit(course):
     release = course / "release" / ASSIGNMENT
     assert "python -m assignments check" in (release / "README.md").read_text()
-    assert "numpy" in (release / "requirements.txt").read_text()
+    requirements = (release / "requirements.txt").read_text().splitlines()
+    assert requirements[0] == f"# the grader runs Python {sys.version_info.major}.{sys.version_info.minor}; use the " \
+        "same minor version"
+    pinned = dict(line.split("==") for line in requirements[1:])
+    assert pinned["numpy"] == np.__version__
+    for name in ("matplotlib", "scikit-learn", "mnist1d", "ipykernel", "jupyterlab"):
+        assert pinned[name] == version(name), name
     assert not list(release.rglob("__pycache__"))

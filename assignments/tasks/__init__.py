@@ -6,13 +6,25 @@ exactly the same inputs and produce comparable outputs.
 """
 import copy
 import time
+import traceback
 import zlib
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs
+from ..environment import numpy_note
+
+FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs, whose answers ship in the kit
+
+
+def self_check_seed(seed):
+    """The seed a self-check cell is graded on, derived from the student's secret grading seed.
+
+    Never FIXTURE_SEED: answers on the public fixture inputs ship in fixtures.json, so they earn nothing.
+    """
+    derived = zlib.crc32(f"self-check/{seed}".encode()) & 0x7FFFFFFF
+    return derived if derived != FIXTURE_SEED else derived + 1
 
 
 class StudentError(Exception):
@@ -30,6 +42,8 @@ class Task:
     # (inputs, raw outputs, trusted namespace) -> the outputs to compare, e.g. `ok:` checks worked out
     # from trained parameters; the grader passes the reference as the namespace
     summarize: Callable[[dict, dict, dict], dict] | None = None
+    # notebook-1 functions the object calls: each case also runs with stand-ins for them (see standins.py)
+    stand_ins: tuple = ()
 
     def inputs(self, seed):
         """The task's input cases for a seed; different tasks get independent streams."""
@@ -38,10 +52,20 @@ class Task:
 
 
 def run_case(task, namespace, inputs):
-    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call.
+    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call, plus the
+    same again with the stand-ins' prefix for a run with stand-ins for the task's notebook-1 functions.
 
     Never raises: a failure becomes {"error": message}.
     """
+    from .standins import PREFIX, stand_ins
+    outputs = run_once(task, namespace, inputs)
+    if task.stand_ins:
+        with stand_ins(namespace, task.stand_ins):
+            outputs.update({PREFIX + key: value for key, value in run_once(task, namespace, inputs).items()})
+    return outputs
+
+
+def run_once(task, namespace, inputs):
     args = copy.deepcopy(inputs)
     try:
         outputs = dict(task.run(namespace, args))
@@ -54,16 +78,25 @@ def run_case(task, namespace, inputs):
 
 
 def summarized(task, inputs, cases, namespace):
-    """Apply the task's summarize step to every case that did not fail."""
+    """Apply the task's summarize step to every case (and its stand-in run) that did not fail."""
     if task.summarize is None:
         return cases
+    from .standins import PREFIX, split
     results = []
     for case_inputs, outputs in zip(inputs, cases):
-        try:
-            results.append(outputs if "error" in outputs else task.summarize(case_inputs, outputs, namespace))
-        except Exception as error:
-            results.append({"error": f"the results could not be used ({type(error).__name__}: {error})"})
+        own, theirs = split(outputs)
+        result = summary(task, case_inputs, own, namespace)
+        if theirs is not None:
+            result.update({PREFIX + key: value for key, value in summary(task, case_inputs, theirs, namespace).items()})
+        results.append(result)
     return results
+
+
+def summary(task, inputs, outputs, namespace):
+    try:
+        return dict(outputs) if "error" in outputs else task.summarize(inputs, outputs, namespace)
+    except Exception as error:
+        return {"error": f"the results could not be used ({type(error).__name__}: {error})"}
 
 
 def call(namespace, name, *args, **kwargs):
@@ -86,13 +119,29 @@ def invoke(label, function, *args, **kwargs):
     """function(*args, **kwargs), turning any failure into a StudentError that names `label`."""
     try:
         return function(*args, **kwargs)
-    except NotImplementedError:
+    except NotImplementedError as error:
+        if culprit(error):
+            raise StudentError(f"{label} fails because your {culprit(error)} is still a stub") from None
         raise StudentError(f"{label} raised NotImplementedError: it is still a stub; write its code and run "
                            "its cell") from None
-    except NameError as error:
-        raise StudentError(f"{label} raised NameError: {error}{missing_notebooks()}") from None
     except Exception as error:
-        raise StudentError(f"{label} raised {type(error).__name__}: {error}") from None
+        if culprit(error):
+            raise StudentError(f"{label} fails because your {culprit(error)} raised {type(error).__name__}: "
+                               f"{error}{numpy_note(error)}") from None
+        if isinstance(error, NameError):
+            raise StudentError(f"{label} raised NameError: {error}{missing_notebooks()}") from None
+        raise StudentError(f"{label} raised {type(error).__name__}: {error}{numpy_note(error)}") from None
+
+
+def culprit(error):
+    """"notebook-1 `affine_forward`" when `error` was raised inside a function loaded from an earlier
+    notebook (load_definitions labels its cells "<01_layers.ipynb, cell N>"), else ""."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith("<") and ".ipynb, cell " in frame.filename:
+            notebook = frame.filename[1:].split(",")[0]
+            return f"notebook-{int(notebook[:2])} `{frame.name}`" if notebook[:2].isdigit() else \
+                f"`{frame.name}` (from {notebook})"
+    return ""
 
 
 def missing_notebooks():

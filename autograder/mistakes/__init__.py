@@ -42,12 +42,16 @@ class Mistake:
 
     def implementations(self):
         """{object name: mistaken object}, for the grader to run."""
-        if self.overrides:
-            return dict(self.overrides)
         namespace = dict(NAMESPACE)
-        for source in self.sources().values():
+        self.plant_into(namespace)
+        return {name: namespace[name] for name in (self.overrides or self.edits)}
+
+    def plant_into(self, namespace):
+        """Put the mistaken objects into `namespace`; edited cells run in it, so they look names up there."""
+        if self.overrides:
+            namespace.update(self.overrides)
+        for source in ({} if self.overrides else self.sources()).values():
             exec(compile(source, f"<mistake {self.slug}>", "exec"), namespace)
-        return {name: namespace[name] for name in self.edits}
 
 
 def renamed_source(function, name):

@@ -97,10 +97,10 @@ MISTAKES = [
             {"relu_backward": relu_backward__returns_mask}),
     Mistake("relu_backward", "you wrote zeros into dout in place, which changes the caller's array; "
             "build a new array (dout * mask or np.where)", {"relu_backward": relu_backward__in_place}),
-    edit("sigmoid_backward", "caches_input", "your dx matches dout * x * (1 - x): the formula needs the "
-         "sigmoid output σ(x), not x itself", ("cache = out", "cache = x"), target="sigmoid_forward"),
-    edit("tanh_backward", "caches_input", "your dx matches dout * (1 - x**2): the formula needs tanh(x), not x "
-         "itself", ("cache = out", "cache = x"), target="tanh_forward"),
+    edit("sigmoid_forward", "caches_input", "your cache holds the input x: cache the output s = σ(x), which "
+         "sigmoid_backward needs for dout * s * (1 - s)", ("cache = out", "cache = x")),
+    edit("tanh_forward", "caches_input", "your cache holds the input x: cache the output t = tanh(x), which "
+         "tanh_backward needs for dout * (1 - t**2)", ("cache = out", "cache = x")),
     edit("softmax_loss", "grad_not_averaged", "your dscores are N times too large: divide the gradient by N "
          "like the loss", NOT_AVERAGED),
     edit("softmax_loss", "summed", "your loss matches summing over the examples; average it over N",

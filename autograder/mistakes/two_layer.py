@@ -8,9 +8,8 @@ W2_INIT = "weight_scale * np.random.randn(hidden_dim, num_classes)"
 
 
 def two_layer(name, hint, *edits):
-    """A TwoLayerNet mistake; the training tasks train a TwoLayerNet, so they fail with it."""
-    return Mistake("TwoLayerNet", hint, edits={"TwoLayerNet": edits}, name=f"TwoLayerNet__{name}",
-                   affects=("train_gd", "train_sgd"))
+    """A TwoLayerNet mistake (the training tasks train a scripted model, so it costs them nothing)."""
+    return Mistake("TwoLayerNet", hint, edits={"TwoLayerNet": edits}, name=f"TwoLayerNet__{name}")
 
 
 MISTAKES = [
@@ -55,8 +54,8 @@ MISTAKES = [
             edits={"LayerNet": (('"W1": affine1.dW + self.reg * self.params["W1"]', '"W1": affine1.dW'),
                                 ('"W2": affine2.dW + self.reg * self.params["W2"]', '"W2": affine2.dW'))},
             name="LayerNet__gradient_without_reg"),
-    Mistake("train_gd", "the loss went up: step against the gradient (params -= learning_rate * grads), with "
-            "gradients that pass their self-checks in notebook 1",
+    Mistake("train_gd", "your parameters move along the gradient, so the loss goes up: step against it "
+            "(params -= learning_rate * grads)",
             edits={"train_gd": (("model.params[name] -= learning_rate", "model.params[name] += learning_rate"),)},
             name="train_gd__ascent"),
 ]

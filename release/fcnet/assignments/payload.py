@@ -39,15 +39,16 @@ class Unusable:
         return self.description
 
 
+def is_error(name):
+    """`error` (the case failed) or `<prefix>/error` (a run of the case with stand-ins failed)."""
+    return name == "error" or name.endswith("/error")
+
+
 def encode_case(outputs):
-    """A case's outputs {name: value} (or {"error": message}) -> JSON-safe dict."""
-    if "error" in outputs:
-        return {"error": str(outputs["error"])[:500]}
-    return {name: encode_value(value) for name, value in outputs.items()}
+    """A case's outputs {name: value} (a failed run: {"error": message}) -> JSON-safe dict."""
+    return {name: str(value)[:500] if is_error(name) else encode_value(value) for name, value in outputs.items()}
 
 
 def decode_case(encoded):
     """Inverse of encode_case."""
-    if "error" in encoded:
-        return {"error": str(encoded["error"])}
-    return {str(name): decode_value(value) for name, value in encoded.items()}
+    return {str(name): str(value) if is_error(str(name)) else decode_value(value) for name, value in encoded.items()}

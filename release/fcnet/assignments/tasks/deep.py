@@ -14,6 +14,8 @@ import numpy as np
 from .. import datasets
 from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
                unpack)
+from .scripted import ScriptedModel, batch_checks, batches
+from .standins import NETWORK
 from .two_layer import init_checks, layer_params, seeds_inputs, time_checks
 
 ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
@@ -155,23 +157,6 @@ def describe_update(inputs):
 
 # --- Solver ------------------------------------------------------------------------------------
 
-class ScriptedModel:
-    """A stand-in model with params a (2,) and b (3,): loss 0.5 * (|a|^2 + |b|^2) whatever the batch, and a
-    prediction for row (id, t) that is class 1 exactly when a[0] > t. Records the rows of every batch."""
-
-    def __init__(self, a, b):
-        self.params = {"a": a.copy(), "b": b.copy()}
-        self.batch_ids, self.batch_labels = [], []
-
-    def loss(self, X, y=None):
-        a, b = self.params["a"], self.params["b"]
-        if y is None:
-            return np.column_stack([np.zeros(len(X)), a[0] - X[:, 1]])
-        self.batch_ids.append(X[:, 0].astype(np.int64))
-        self.batch_labels.append(np.asarray(y))
-        return 0.5 * (np.sum(a * a) + np.sum(b * b)), {"a": a.copy(), "b": b.copy()}
-
-
 def scripted_rule(w, dw, config):
     """A stateful update: step k of a config moves by learning_rate * dw / sqrt(k)."""
     config["calls"] = config.get("calls", 0) + 1
@@ -218,34 +203,19 @@ def solver_run(ns, inputs):
                 raise StudentError("Solver(checkpoint=path) wrote no file at that path after training")
             with np.load(path, allow_pickle=False) as saved:
                 outputs.update({f"checkpoint:{name}": saved[name] for name in ("epoch", "a", "b") if name in saved})
-    empty = np.zeros(0, dtype=np.int64)
-    outputs.update({
-        "final:a": model.params["a"],
-        "batch ids": np.concatenate(model.batch_ids) if model.batch_ids else empty,
-        "batch sizes": np.array([len(ids) for ids in model.batch_ids], dtype=np.int64),
-        "batch labels": np.concatenate(model.batch_labels) if model.batch_labels else empty,
-    })
-    return outputs
+    return {**outputs, "final:a": model.params["a"], **batches(model)}
 
 
 def solver_summary(inputs, outputs, namespace):
     """Batches and the restored params become checks; the histories are compared as they are."""
     outputs = dict(outputs)
-    num_train, batch_size = len(inputs["y_train"]), int(inputs["batch_size"])
-    num_epochs = int(inputs["num_epochs"])
-    ids, sizes = np.asarray(outputs.pop("batch ids")), np.asarray(outputs.pop("batch sizes"))
-    labels = np.asarray(outputs.pop("batch labels"))
-    per_epoch = ids.reshape(num_epochs, num_train) if ids.size == num_epochs * num_train else None
+    checks = batch_checks(outputs, inputs["y_train"], int(inputs["batch_size"]), int(inputs["num_epochs"]))
     final_a = np.asarray(outputs.pop("final:a"), dtype=np.float64).ravel()
     X_val, y_val = inputs["X_val"], inputs["y_val"]
     final_val_acc = float(np.mean((final_a[0] > X_val[:, 1]) == y_val)) if final_a.size == 2 else -1.0
     val_history = np.asarray(outputs["val_acc_history"]).ravel()
     return {
-        "ok:each epoch uses every training row exactly once": per_epoch is not None and
-            all(np.array_equal(np.sort(epoch), np.arange(num_train)) for epoch in per_epoch),
-        f"ok:minibatches hold at most batch_size = {batch_size} rows": sizes.size > 0 and sizes.max() <= batch_size,
-        "ok:each minibatch's labels belong to its rows": labels.shape == ids.shape and ids.size > 0 and
-            bool(np.all((ids < num_train) & (labels == inputs["y_train"][np.minimum(ids, num_train - 1)]))),
+        **checks,
         **outputs,
         "ok:after train() the model holds the params with the best validation accuracy":
             val_history.size > 0 and final_val_acc == val_history.max(),
@@ -318,7 +288,8 @@ def training_summary(name):
 
 register(
     Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds of shape {shape_of(i['preds'])}"),
-    Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary),
+    Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
+         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward")),
     *(Task(rule, update_inputs(rule), update_run(rule), describe_update) for rule in HYPERPARAMETERS),
     Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary),
     *(Task(name, seeds_inputs, training_run(name), lambda i, what=what: f"the grader's {what} split", n_cases=1,

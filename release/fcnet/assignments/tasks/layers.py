@@ -1,9 +1,10 @@
 """Notebook 1 tasks: gradient checks, layers and losses.
 
-Hidden cases avoid coincidences: pre-activations and upstream gradients of mixed sign (so a
-missing or misplaced mask cannot pass), trailing dimensions of 1 to 3 axes (so dx must keep x's
-shape), scores around 1000 (so a softmax without the max-subtraction overflows) and integer input to
-the numerical gradient.
+Backward cases get the documented cache (built by the driver, never by the student's forward), so a
+backward's points depend on its own code only. Hidden cases avoid coincidences: pre-activations and
+upstream gradients of mixed sign (so a missing or misplaced mask cannot pass), trailing dimensions of 1
+to 3 axes (so dx must keep x's shape), scores around 1000 (so a softmax without the max-subtraction
+overflows) and integer input to the numerical gradient.
 """
 import numpy as np
 
@@ -98,11 +99,14 @@ def affine_forward_run(ns, inputs):
 
 
 def affine_backward_run(ns, inputs):
-    result = call(ns, "affine_forward", inputs["x"], inputs["w"], inputs["b"])
-    _, cache = unpack(result, "affine_forward", ("out", "cache"))
-    grads = call(ns, "affine_backward", inputs["dout"], cache)
+    """The cache is the documented (x, w, b), built here: the student's affine_forward plays no part."""
+    grads = call(ns, "affine_backward", inputs["dout"], (inputs["x"], inputs["w"], inputs["b"]))
     dx, dw, db = unpack(grads, "affine_backward", ("dx", "dw", "db"))
     return {"dx": dx, "dw": dw, "db": db}
+
+
+def describe_affine_backward(inputs):
+    return f"dout of shape {shape_of(inputs['dout'])} and the cache (x, w, b) with x of shape {shape_of(inputs['x'])}"
 
 
 # --- activations -----------------------------------------------------------------------------
@@ -113,22 +117,38 @@ def activation_inputs(rng, case):
     return {"x": x, "dout": upstream_gradient(rng, x)}
 
 
-def forward_task(name):
+def forward_task(name, caches_output=False):
+    """caches_output: the documented cache is the output itself (sigmoid, tanh), so it is checked too."""
     def run(ns, inputs):
-        out, _ = unpack(call(ns, name, inputs["x"]), name, ("out", "cache"))
-        return {"out": out}
+        out, cache = unpack(call(ns, name, inputs["x"]), name, ("out", "cache"))
+        return {"out": out, "cache": cache} if caches_output else {"out": out}
 
     return Task(name, activation_inputs, run, describe_x)
+
+
+def cache_inputs(kind):
+    """Backward cases get the documented cache directly (relu: x; sigmoid: s = σ(x) in (0, 1); tanh:
+    t = tanh(x) in (-1, 1)), so a backward is judged on its own code, whatever its forward does."""
+    def make(rng, case):
+        shape = batch_shape(rng, case)
+        if kind == "relu":
+            cache = mixed_signs(rng, shape, scale=3.0)
+            return {"dout": upstream_gradient(rng, cache), "cache": cache}
+        magnitude = rng.uniform(0.05, 0.95, size=shape)
+        cache = magnitude if kind == "sigmoid" else magnitude * rng.permutation(np.resize([1.0, -1.0], magnitude.size)
+                                                                                ).reshape(shape)
+        return {"dout": mixed_signs(rng, shape), "cache": cache}
+    return make
 
 
 def backward_task(name):
-    forward = name.replace("_backward", "_forward")
-
     def run(ns, inputs):
-        _, cache = unpack(call(ns, forward, inputs["x"]), forward, ("out", "cache"))
-        return {"dx": call(ns, name, inputs["dout"], cache)}
+        return {"dx": call(ns, name, inputs["dout"], inputs["cache"])}
 
-    return Task(name, activation_inputs, run, describe_x)
+    def describe(inputs):
+        return f"dout and cache of shape {shape_of(inputs['dout'])}"
+
+    return Task(name, cache_inputs(name.split("_")[0]), run, describe)
 
 
 # --- losses ----------------------------------------------------------------------------------
@@ -155,20 +175,21 @@ def loss_task(name):
     return Task(name, loss_inputs, run, describe)
 
 
-register(
+NOTEBOOK_TASKS = (
     Task("rel_error", rel_error_inputs, rel_error_run, lambda inputs: f"x of shape {shape_of(inputs['x'])}"),
     Task("numerical_gradient", numerical_gradient_inputs, numerical_gradient_run, describe_numerical_gradient,
          rtol=1e-7),
     Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run, describe_x,
          rtol=1e-7),
     Task("affine_forward", affine_inputs, affine_forward_run, describe_x),
-    Task("affine_backward", affine_inputs, affine_backward_run, describe_x),
+    Task("affine_backward", affine_inputs, affine_backward_run, describe_affine_backward),
     forward_task("relu_forward"),
     backward_task("relu_backward"),
-    forward_task("sigmoid_forward"),
+    forward_task("sigmoid_forward", caches_output=True),
     backward_task("sigmoid_backward"),
-    forward_task("tanh_forward"),
+    forward_task("tanh_forward", caches_output=True),
     backward_task("tanh_backward"),
     loss_task("softmax_loss"),
     loss_task("svm_loss"),
 )
+register(*NOTEBOOK_TASKS)
