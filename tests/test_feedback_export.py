@@ -54,10 +54,9 @@ def test_one_json_per_student_with_totals(graded):
     assert len(summary["cells"]) == 29 + 17 + 20
 
 
-def test_whatever_a_submission_captures_holds_no_reference(graded):
+def test_whatever_a_submission_captures_holds_no_reference(graded, reports):
     """A TwoLayerNet that records the module, file and source of every function it is given, printed in a
     later cell: the student gets back the stand-ins (public kit code) and their own code, nothing else."""
-    feedback(graded.course, ASSIGNMENT)
     nb = graded.autograded("cheat_capture", "02_two_layer_net.ipynb")
     text = str([c.get("outputs") for c in nb.cells])
     html = (graded.course / "feedback" / "cheat_capture" / ASSIGNMENT / "02_two_layer_net.html").read_text()
