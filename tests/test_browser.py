@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import namedtuple
 from pathlib import Path
 
 import nbformat
@@ -52,7 +53,8 @@ def free_port():
 
 
 def jupyter_lab(root, home):
-    """Start `jupyter lab` serving root (no token, no browser) -> (process, base URL)."""
+    """Start `jupyter lab` serving root (no token, no browser; its runtime files in home/runtime)
+    -> (process, base URL)."""
     port = free_port()
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
@@ -108,6 +110,9 @@ def student_folder(course, folder, notebooks):
         nbformat.write(nb, folder / name)
 
 
+Lab = namedtuple("Lab", "url root runtime")
+
+
 @pytest.fixture(scope="module")
 def lab(course, all_notebooks, tmp_path_factory):
     """A JupyterLab serving three student folders: `fresh` (the release), `partly` (notebook 1 done with
@@ -122,8 +127,9 @@ def lab(course, all_notebooks, tmp_path_factory):
     student_folder(course, root / "partly", {NOTEBOOK: partly})
     student_folder(course, root / "solved", {NOTEBOOK: solved(*all_notebooks[NOTEBOOK]),
                                              NOTEBOOK2: solved(*all_notebooks[NOTEBOOK2])})
-    process, url = jupyter_lab(root, tmp_path_factory.mktemp("lab-home"))
-    yield url
+    home = tmp_path_factory.mktemp("lab-home")
+    process, url = jupyter_lab(root, home)
+    yield Lab(url, root, home / "runtime")
     stop(process)
 
 
@@ -164,7 +170,7 @@ def run_all(page):
 
 
 def test_student_sees_the_pass_line_and_the_fail_line_with_its_hint(page, lab, request):
-    open_notebook(page, f"{lab}/lab/tree/fresh/{NOTEBOOK}")
+    open_notebook(page, f"{lab.url}/lab/tree/fresh/{NOTEBOOK}")
     run_cell(page, cell_with(page, "%matplotlib inline"))
     type_into(page, cell_with(page, "def relu_forward(x):"),
               "def relu_forward(x):\n    out = np.maximum(0, x)\n    return out, x\n")
@@ -187,9 +193,15 @@ def test_student_sees_the_pass_line_and_the_fail_line_with_its_hint(page, lab, r
     backward_check.scroll_into_view_if_needed()
     shot(page, request)
 
+    # the student has not saved: the check command, run from a terminal, says the open notebook looks newer
+    check = subprocess.run([sys.executable, "-m", "assignments", "check", NOTEBOOK], cwd=lab.root / "fresh",
+                           capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "JUPYTER_RUNTIME_DIR": str(lab.runtime)})
+    assert f"warning: {NOTEBOOK} is open in JupyterLab and its kernel ran code at" in check.stdout, check.stdout
+
 
 def test_run_all_on_a_partly_done_notebook_reaches_the_last_cell(page, lab, request):
-    open_notebook(page, f"{lab}/lab/tree/partly/{NOTEBOOK}")
+    open_notebook(page, f"{lab.url}/lab/tree/partly/{NOTEBOOK}")
     run_all(page)
     marker = page.locator(".jp-OutputArea-output", has_text=MARKER)
     expect(marker).to_have_count(1, timeout=60_000)
@@ -201,7 +213,7 @@ def test_run_all_on_a_partly_done_notebook_reaches_the_last_cell(page, lab, requ
 
 
 def test_a_plot_renders_as_an_image_in_notebook_2(page, lab, request):
-    open_notebook(page, f"{lab}/lab/tree/solved/{NOTEBOOK2}")
+    open_notebook(page, f"{lab.url}/lab/tree/solved/{NOTEBOOK2}")
     run_all(page)
     weights = cell_with(page, "plots.show_weight_images").locator(".jp-OutputArea-output img")
     expect(weights).to_have_count(1, timeout=90_000)
