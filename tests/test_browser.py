@@ -204,7 +204,7 @@ def test_run_all_on_a_partly_done_notebook_reaches_the_last_cell(page, lab, requ
     open_notebook(page, f"{lab.url}/lab/tree/partly/{NOTEBOOK}")
     run_all(page)
     marker = page.locator(".jp-OutputArea-output", has_text=MARKER)
-    expect(marker).to_have_count(1, timeout=60_000)
+    expect(marker).to_have_count(1, timeout=180_000)
     expect(page.locator(".backprop-lab-failure")).to_have_count(1)
     expect(page.locator(".backprop-lab-failure")).to_contain_text("✘ relu_backward")
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
@@ -216,7 +216,7 @@ def test_a_plot_renders_as_an_image_in_notebook_2(page, lab, request):
     open_notebook(page, f"{lab.url}/lab/tree/solved/{NOTEBOOK2}")
     run_all(page)
     weights = cell_with(page, "plots.show_weight_images").locator(".jp-OutputArea-output img")
-    expect(weights).to_have_count(1, timeout=90_000)
+    expect(weights).to_have_count(1, timeout=180_000)
     assert weights.evaluate("img => img.complete && img.naturalWidth > 300 && img.naturalHeight > 100")
     assert page.locator(".jp-OutputArea-output img").count() >= 5  # the spiral, boundaries, curves, weights
     weights.scroll_into_view_if_needed()
