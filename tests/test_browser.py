@@ -139,6 +139,7 @@ def lab_version():
 
 
 def open_notebook(page, url):
+    """Open a notebook (in a workspace of its own: JupyterLab would reopen the last test's notebooks)."""
     page.goto(url)
     expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible(timeout=90_000)
     # the kernel has started (before that, running a cell asks which kernel to start)
@@ -170,7 +171,7 @@ def run_all(page):
 
 
 def test_student_sees_the_pass_line_and_the_fail_line_with_its_hint(page, lab, request):
-    open_notebook(page, f"{lab.url}/lab/tree/fresh/{NOTEBOOK}")
+    open_notebook(page, f"{lab.url}/lab/workspaces/{request.node.name}/tree/fresh/{NOTEBOOK}")
     run_cell(page, cell_with(page, "%matplotlib inline"))
     type_into(page, cell_with(page, "def relu_forward(x):"),
               "def relu_forward(x):\n    out = np.maximum(0, x)\n    return out, x\n")
@@ -201,7 +202,7 @@ def test_student_sees_the_pass_line_and_the_fail_line_with_its_hint(page, lab, r
 
 
 def test_run_all_on_a_partly_done_notebook_reaches_the_last_cell(page, lab, request):
-    open_notebook(page, f"{lab.url}/lab/tree/partly/{NOTEBOOK}")
+    open_notebook(page, f"{lab.url}/lab/workspaces/{request.node.name}/tree/partly/{NOTEBOOK}")
     run_all(page)
     marker = page.locator(".jp-OutputArea-output", has_text=MARKER)
     expect(marker).to_have_count(1, timeout=180_000)
@@ -213,7 +214,7 @@ def test_run_all_on_a_partly_done_notebook_reaches_the_last_cell(page, lab, requ
 
 
 def test_a_plot_renders_as_an_image_in_notebook_2(page, lab, request):
-    open_notebook(page, f"{lab.url}/lab/tree/solved/{NOTEBOOK2}")
+    open_notebook(page, f"{lab.url}/lab/workspaces/{request.node.name}/tree/solved/{NOTEBOOK2}")
     run_all(page)
     weights = cell_with(page, "plots.show_weight_images").locator(".jp-OutputArea-output img")
     expect(weights).to_have_count(1, timeout=180_000)
