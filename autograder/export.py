@@ -50,10 +50,13 @@ def student_rows(gb, course_root, assignment, student, notebooks):
         submitted = course_root / "submitted" / student / assignment / f"{notebook}.ipynb"
         messages, sandbox = verdict_messages(course_root / "autograded" / student / assignment / f"{notebook}.ipynb")
         for grade_id in grade_ids:
+            by_hand = None
             try:
                 grade = gb.find_grade(grade_id, notebook, assignment, student)
                 awaiting = grade.needs_manual_grade and grade.manual_score is None
                 score, max_score = (None if awaiting else grade.score), grade.max_score
+                if grade.manual_score is not None:  # scored in formgrader
+                    by_hand = hand_graded_message(gb, grade_id, notebook, assignment, student, messages.get(grade_id))
             except MissingEntry:
                 score, max_score = 0.0, gb.find_grade_cell(grade_id, notebook, assignment).max_score
             if notebook in unreadable:
@@ -61,6 +64,8 @@ def student_rows(gb, course_root, assignment, student, notebooks):
             elif not submitted.exists():
                 message = f"{notebook}.ipynb was not submitted" + renamed_hint(submitted.parent, notebooks)
                 score = 0.0
+            elif by_hand:
+                message = by_hand
             elif grade_id in messages:
                 message = messages[grade_id]
             elif failure:
@@ -74,6 +79,18 @@ def student_rows(gb, course_root, assignment, student, notebooks):
                          "max_score": round(float(max_score), 2), "message": message,
                          "sandbox": sandbox or status.get("sandbox", ""), "set_aside": set_aside})
     return rows
+
+
+def hand_graded_message(gb, grade_id, notebook, assignment, student, verdict=None):
+    """'graded by hand', with the instructor's comment and (for an autograded cell) the grader's verdict."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        comment = gb.find_comment(grade_id, notebook, assignment, student)
+        remark = (comment.manual_comment or comment.auto_comment or "").strip()
+    except MissingEntry:  # only solution cells have comments
+        remark = ""
+    return "graded by hand" + (f": {remark}" if remark else "") + (f" (the grader said: {verdict})" if verdict else "")
 
 
 def export(course_root, assignment):

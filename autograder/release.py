@@ -30,7 +30,8 @@ results, or `✘` with what differs and, for common mistakes, a hint.
 ## Check everything before you submit
 {checks}
 
-It runs the notebook and lists every self-check that fails; it exits with status 0 only when all pass.
+It runs the notebook as saved (save it first), prints each self-check's line as it goes and exits with
+status 0 only when all pass.
 Passing the self-checks is a good sign, not a grade: your submission is graded on other inputs.
 Keep the `assignments/` folder and all notebooks together in this folder: later notebooks build on the
 functions you wrote in earlier ones. Do not edit `assignments/`.

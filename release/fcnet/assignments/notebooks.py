@@ -9,6 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
+from . import warning_places
+from .lines import in_student_kernel
+from .probe import KitMessage
+
+if in_student_kernel():
+    warning_places.install()  # a warning from a loaded definition names its function
 
 LOAD_ERRORS = {}  # notebook file name -> why it could not be loaded; task drivers mention it
 

@@ -7,16 +7,18 @@ output of the cell with its verdict.
 import os
 
 from . import payload
+from .lines import wrapped
 from .tasks import TASKS, run_case
 
 SEED_VARIABLE = "BACKPROP_LAB_SEED"
 
 
 class KitMessage(Exception):
-    """An exception IPython shows as its message alone, without a traceback."""
+    """An exception IPython shows as its message alone, without a traceback, wrapped between words
+    (so JupyterLab's error box and `nbgrader validate` show every line whole)."""
 
     def _render_traceback_(self):
-        return [str(self)]
+        return wrapped(self)
 
 
 class AwaitingVerdict(KitMessage):
