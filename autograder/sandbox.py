@@ -113,7 +113,9 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
     rundir: the kernel's connection file and ZMQ ipc sockets, mounted at the same path inside.
     drop_to_uid: when set (we are root), the kernel runs as this uid, with no capabilities.
     """
-    args = ["bwrap"]
+    disk = str(limits.disk_mb * MiB)
+    # the private /tmp first: mounted later, it would hide whatever is bound below it (a virtualenv in /tmp)
+    args = ["bwrap", "--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
     for folder in SYSTEM_FOLDERS:
         if os.path.islink(folder):
             args += ["--symlink", os.readlink(folder), folder]
@@ -126,8 +128,7 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
     for path in runtime_paths():
         if not path.startswith("/usr/"):
             args += traversable_parents(path) + ["--ro-bind", path, path]
-    disk = str(limits.disk_mb * MiB)
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", disk, "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--perms", "1777", "--size", disk, "--tmpfs", "/dev/shm"]  # POSIX semaphores (joblib, multiprocessing)
     args += traversable_parents(rundir) + ["--bind", rundir, rundir]
     args += traversable_parents(SUBMISSION) + ["--ro-bind", workdir, SUBMISSION]
