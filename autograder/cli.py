@@ -57,10 +57,7 @@ def run_export(args):
 
 def run_demo(args):
     from .demo import demo
-    if args.unsandboxed:
-        console.print(UNSANDBOXED_WARNING)
-    demo(Path(args.course), args.timeout, console, workers=args.workers, sandboxed=not args.unsandboxed,
-         limits=limits_from(args))
+    demo(Path(args.course), args.timeout, console, workers=args.workers, limits=limits_from(args))
 
 
 def limits_from(args):
@@ -80,8 +77,6 @@ def add_scale_options(command, name):
 def add_grading_options(command):
     command.add_argument("--workers", type=int, default=None,
                          help="students graded at once (default: one per core, at most 4)")
-    command.add_argument("--unsandboxed", action="store_true",
-                         help="run student code without bubblewrap, with your privileges (recorded in the exports)")
     defaults = Limits()
     for option, field, unit in [("--memory-limit", "memory_mb", "MiB"), ("--process-limit", "processes", ""),
                                 ("--file-size-limit", "file_size_mb", "MiB"), ("--cpu-limit", "cpu_seconds", "s"),
@@ -106,6 +101,8 @@ def main(argv=None):
         if name == "grade":
             command.add_argument("--student", action="append", help="grade only this student (repeatable)")
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
+            command.add_argument("--unsandboxed", action="store_true", help="run student code without bubblewrap, "
+                                 "with your privileges (recorded in the exports)")
             add_grading_options(command)
         add_scale_options(command, name)
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")

@@ -132,7 +132,7 @@ def simulate_class(course, assignment="fcnet"):
         link_into(course, student, assignment, links)
 
 
-def demo(course, timeout, console, assignment="fcnet", workers=None, sandboxed=True, limits=Limits()):
+def demo(course, timeout, console, assignment="fcnet", workers=None, limits=Limits()):
     course = course.resolve()
     start = time.perf_counter()
     console.rule("backprop-lab demo")
@@ -141,13 +141,12 @@ def demo(course, timeout, console, assignment="fcnet", workers=None, sandboxed=T
     console.print(f"released {assignment} into {course / 'release' / assignment}")
     simulate_class(course, assignment)
     console.print(f"simulated {len(CLASS)} submissions in {course / 'submitted'}")
-    outcomes = grade(course, assignment, timeout=timeout, workers=workers, sandboxed=sandboxed, limits=limits)
+    outcomes = grade(course, assignment, timeout=timeout, workers=workers, limits=limits)
     feedback(course, assignment)
     csv_path = export(course, assignment)
     console.print(score_table(csv_path, outcomes))
-    console.print(f"sandbox: {'on' if sandboxed else '[red]off[/red]'} — every kernel ran "
-                  + (f"in bubblewrap with no network, no view of the course folder and limits {limits.describe()}"
-                     if sandboxed else "with the grader's privileges (--unsandboxed)"))
+    console.print("sandbox: on — every kernel ran in bubblewrap, with no network, no view of the course folder "
+                  f"and the limits {limits.describe()}")
     console.print(f"feedback: {course / 'feedback'}   grades: {csv_path}")
     console.print(f"done in {time.perf_counter() - start:.0f} s")
 
