@@ -12,15 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .course import CourseError
-
-
-def regular_files(folder):
-    """Paths of the regular files under folder, sorted; links and devices are never followed or read."""
-    found = []
-    for parent, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(parent, d)))
-        found += [Path(parent, f) for f in files if Path(parent, f).is_file() and not Path(parent, f).is_symlink()]
-    return sorted(found)
+from .submission import regular_files
 
 
 def fingerprint(folder):

@@ -7,7 +7,7 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .batch import regular_files
+from .submission import regular_files
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same files always give the same bytes
 

@@ -8,7 +8,6 @@ own, since TCP cannot cross the sandbox's network namespace.
 """
 import os
 import shutil
-import stat
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from traitlets import Any, Bool, Unicode
 from assignments.probe import SEED_VARIABLE
 
 from .sandbox import Limits, bwrap_command, hand_over, package_paths, running_as_root, sandbox_uid
+from .submission import regular_files
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ")  # all else of the grader's environment stays out
@@ -44,18 +44,16 @@ def kernel_environment(seed, home):
 
 
 def copy_submission(source, target, skip=frozenset()):
-    """Copy the regular files and folders under source into target, except the relative paths in skip.
+    """Copy the regular files under source into target, except the relative paths in skip.
 
     Links, devices, FIFOs and sockets are never followed or copied (the grading step has set them aside
     and reported them; a stock `nbgrader autograde` passes what it found in skip)."""
-    for folder, dirs, files in os.walk(source):
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        dirs[:] = [d for d in dirs if str(relative / d) not in skip and not os.path.islink(os.path.join(folder, d))]
-        for name in files:
-            path = os.path.join(folder, name)
-            if str(relative / name) not in skip and stat.S_ISREG(os.lstat(path).st_mode):
-                shutil.copyfile(path, target / relative / name, follow_symlinks=False)
+    target.mkdir(parents=True, exist_ok=True)
+    for path in regular_files(source):
+        relative = path.relative_to(source)
+        if str(relative) not in skip:  # a hard link to a file outside the submission
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / relative, follow_symlinks=False)
 
 
 class GradingKernelManager(AsyncKernelManager):

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from functools import lru_cache
 from dataclasses import replace
 from pathlib import Path
 
@@ -125,15 +126,13 @@ class SandboxedExecute(Execute):
             return False
 
 
-SANDBOX_CHECKED = {}
-
-
+@lru_cache(maxsize=None)
 def require_sandbox(limits):
-    """Raise SandboxError unless a sandboxed Python starts on this machine (checked once per process)."""
-    if limits not in SANDBOX_CHECKED:
-        SANDBOX_CHECKED[limits] = check_sandbox(limits)
-    if SANDBOX_CHECKED[limits]:
-        raise SandboxError(SANDBOX_CHECKED[limits])
+    """Raise SandboxError unless a sandboxed Python starts on this machine (checked once per grading
+    process; `grade` checks again at the start of every batch)."""
+    problem = check_sandbox(limits)
+    if problem:
+        raise SandboxError(problem)
 
 
 def links_in_submission(course_root, student, assignment, notebook):

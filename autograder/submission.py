@@ -68,6 +68,15 @@ def set_aside_unsafe(folder):
             "a hard link to a file outside the submission" for p in set_aside}
 
 
+def regular_files(folder):
+    """Paths of the regular files under folder, sorted; links and devices are never followed or read."""
+    found = []
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(parent, d)))
+        found += [Path(parent, f) for f in files if stat.S_ISREG(os.lstat(os.path.join(parent, f)).st_mode)]
+    return sorted(found)
+
+
 def linked_path(course_root, *parts):
     """The first of course_root/parts[0], .../parts[1], ... that is a link (a submission folder that
     points somewhere else), or None."""

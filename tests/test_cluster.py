@@ -103,32 +103,43 @@ def test_a_class_graded_on_the_cluster_into_postgresql_matches_local_grading_int
     assert grade(root, ASSIGNMENT, list(CLASS), timeout=TIMEOUT, show_progress=False, scheduler=scheduler) == {}
 
 
-def test_a_killed_worker_loses_no_grade(graded, postgres, scheduler, tmp_path):
-    """SIGKILL the worker grading `noisy`: Dask hands the student to a worker again and the batch completes."""
+def kill_workers_grading(scheduler, student, times, killed):
+    """SIGKILL, by PID, each worker that takes up `student`, `times` times in all (appending the pids to killed)."""
     from distributed import Client
 
-    url = postgres("killed_worker")
-    students = ("noisy", "crash_exit", "deleted_cells")
-    root = postgres_course(graded, tmp_path, url, students)
+    with Client(scheduler, set_as_default=False) as observer:
+        while len(killed) < times:
+            busy = [worker for worker, keys in observer.processing().items()
+                    if any(str(key).endswith(f"-{student}") for key in keys)]
+            try:
+                (pid,) = observer.run(os.getpid, workers=busy[:1]).values() if busy else ()
+            except Exception:  # not there yet, or that worker died meanwhile
+                time.sleep(0.1)
+                continue
+            if pid in killed:  # the same worker is still reported as busy with it
+                time.sleep(0.1)
+                continue
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+
+def grade_while_killing(root, scheduler, students, victim, times):
+    """Grade students on the cluster while the workers grading `victim` are killed `times` times
+    -> (outcomes, pids killed)."""
     killed = []
-
-    def kill_the_worker_grading(student):
-        with Client(scheduler, set_as_default=False) as observer:
-            while not killed:
-                busy = [worker for worker, keys in observer.processing().items()
-                        if any(str(key).endswith(f"-{student}") for key in keys)]
-                try:
-                    (pid,) = observer.run(os.getpid, workers=busy[:1]).values() if busy else ()
-                except Exception:  # not there yet, or that worker died meanwhile
-                    time.sleep(0.1)
-                    continue
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-
-    thread = threading.Thread(target=kill_the_worker_grading, args=("noisy",), daemon=True)
+    thread = threading.Thread(target=kill_workers_grading, args=(scheduler, victim, times, killed), daemon=True)
     thread.start()
     outcomes = grade(root, ASSIGNMENT, list(students), timeout=TIMEOUT, show_progress=False, scheduler=scheduler)
     thread.join(timeout=5)
+    return outcomes, killed
+
+
+def test_a_killed_worker_loses_no_grade(graded, postgres, scheduler, tmp_path):
+    """SIGKILL the worker grading `noisy`: Dask hands the student to a worker again and the batch completes."""
+    url = postgres("killed_worker")
+    students = ("noisy", "crash_exit", "deleted_cells")
+    root = postgres_course(graded, tmp_path, url, students)
+    outcomes, killed = grade_while_killing(root, scheduler, students, "noisy", times=1)
     assert len(killed) == 1
     assert outcomes == {student: graded.outcomes[student] for student in students}
     assert_graded_as_locally(graded, root, students)
@@ -136,17 +147,17 @@ def test_a_killed_worker_loses_no_grade(graded, postgres, scheduler, tmp_path):
     assert grade_rows(url, students) == {student: (cells, cells) for student in students}
 
 
-def test_a_submission_that_kills_its_workers_is_recorded_with_the_reason(graded, postgres, scheduler, tmp_path):
-    """Unsandboxed (the sandbox stops it: see test_sandbox), crash_kill_grader kills the process running its
-    kernel: on the cluster, a Dask worker, twice (it is retried once on another worker); then the student is
-    recorded with the reason, as the local pool records it, and the other student is graded as usual."""
+def test_a_student_whose_grading_kills_two_workers_is_recorded_with_the_reason(graded, postgres, scheduler, tmp_path):
+    """The worker grading `noisy` dies, and so does the one it is retried on: the student is recorded with
+    the reason the local pool gives, and the other student is graded as usual. (A submission cannot kill
+    its worker from inside the sandbox, so the test does the killing.)"""
     url = postgres("killing_submission")
-    students = ("crash_kill_grader", "noisy")
+    students = ("noisy", "crash_exit")
     root = postgres_course(graded, tmp_path, url, students)
-    outcomes = grade(root, ASSIGNMENT, list(students), timeout=TIMEOUT, show_progress=False, scheduler=scheduler,
-                     sandboxed=False)
-    assert outcomes == {"crash_kill_grader": KILLED, "noisy": ""}
-    assert_graded_as_locally(graded, root, ["noisy"])
+    outcomes, killed = grade_while_killing(root, scheduler, students, "noisy", times=2)
+    assert len(set(killed)) == 2
+    assert outcomes == {"noisy": KILLED, "crash_exit": graded.outcomes["crash_exit"]}
+    assert_graded_as_locally(graded, root, ["crash_exit"])
 
 
 def test_a_client_killed_halfway_resumes_with_only_the_students_left(graded, postgres, scheduler, tmp_path):
