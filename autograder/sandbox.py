@@ -35,7 +35,7 @@ class SandboxError(Exception):
 @dataclass(frozen=True)
 class Limits:
     """Resource limits of one grading kernel (rlimits, applied inside the sandbox)."""
-    memory_mb: int = 2048  # address space; NumPy, matplotlib and scikit-learn with ipykernel peaked at 463 MB of it
+    memory_mb: int = 2048  # address space; the kernel's imports plus a 512x3072 matmul peaked at 463 MB
     processes: int = 256  # processes and threads of the kernel's uid; ipykernel alone runs about 10
     file_size_mb: int = 256  # largest file the kernel may write
     cpu_seconds: int = 600  # CPU time of the whole notebook; a single cell is also bounded by its timeout
