@@ -149,15 +149,14 @@ def test_a_killed_worker_loses_no_grade(graded, postgres, scheduler, tmp_path):
 
 def test_a_student_whose_grading_kills_two_workers_is_recorded_with_the_reason(graded, postgres, scheduler, tmp_path):
     """The worker grading `noisy` dies, and so does the one it is retried on: the student is recorded with
-    the reason the local pool gives, and the other student is graded as usual. (A submission cannot kill
-    its worker from inside the sandbox, so the test does the killing.)"""
+    the reason the local pool gives. (A submission cannot kill its worker from inside the sandbox, so the
+    test does the killing; a second student is left out: a worker restarted after a kill may take it up
+    and be killed with it.)"""
     url = postgres("killing_submission")
-    students = ("noisy", "crash_exit")
-    root = postgres_course(graded, tmp_path, url, students)
-    outcomes, killed = grade_while_killing(root, scheduler, students, "noisy", times=2)
+    root = postgres_course(graded, tmp_path, url, ["noisy"])
+    outcomes, killed = grade_while_killing(root, scheduler, ["noisy"], "noisy", times=2)
     assert len(set(killed)) == 2
-    assert outcomes == {"noisy": KILLED, "crash_exit": graded.outcomes["crash_exit"]}
-    assert_graded_as_locally(graded, root, ["crash_exit"])
+    assert outcomes == {"noisy": KILLED}
 
 
 def test_a_client_killed_halfway_resumes_with_only_the_students_left(graded, postgres, scheduler, tmp_path):
