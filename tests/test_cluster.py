@@ -150,8 +150,7 @@ def test_a_killed_worker_loses_no_grade(graded, postgres, scheduler, tmp_path):
 def test_a_student_whose_grading_kills_two_workers_is_recorded_with_the_reason(graded, postgres, scheduler, tmp_path):
     """The worker grading `noisy` dies, and so does the one it is retried on: the student is recorded with
     the reason the local pool gives. (A submission cannot kill its worker from inside the sandbox, so the
-    test does the killing; a second student is left out: a worker restarted after a kill may take it up
-    and be killed with it.)"""
+    test does the killing; a second student is left out: the killed worker may hold it too, as seen once.)"""
     url = postgres("killing_submission")
     root = postgres_course(graded, tmp_path, url, ["noisy"])
     outcomes, killed = grade_while_killing(root, scheduler, ["noisy"], "noisy", times=2)
