@@ -36,13 +36,12 @@ UNGRADABLE = ("renamed",)  # no notebook of theirs can be graded, for a stated r
 
 
 def mistake_rounds(mistakes):
-    """Groups of mistakes that can share one submission with every lost point still traceable: no
-    mistake's own task is touched by another of its group (tasks they merely affect may overlap)."""
+    """Groups of mistakes that can share one submission with every lost point still traceable: one mistake
+    per object in a group (a mistake costs its own object only, so the others keep full marks)."""
     rounds = []
     for mistake in mistakes:
         for group in rounds:
-            others = {task for m in group for task in (m.task, *m.affects)}
-            if mistake.task not in others and not {m.task for m in group} & {mistake.task, *mistake.affects}:
+            if mistake.task not in {m.task for m in group}:
                 group.append(mistake)
                 break
         else:

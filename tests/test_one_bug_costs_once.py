@@ -96,3 +96,119 @@ def test_a_wrong_network_costs_the_training_loops_nothing():
         for name in ("train_gd", "train_sgd"):
             judgement = judged(name, namespace)
             assert judgement.passed == judgement.total, (mistake.slug, name)
+
+
+class StubLayer:
+    """A layer class as released: constructible, every method still a stub."""
+
+    def __init__(self, *args):
+        pass
+
+    def forward(self, *args):
+        raise NotImplementedError()
+
+    def backward(self, *args):
+        raise NotImplementedError()
+
+
+class ReluChangingItsInput:
+    def forward(self, x):
+        self.mask = x > 0
+        x[~self.mask] = 0
+        return x
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+def broken_layer_classes():
+    from autograder.mistakes import two_layer as two_layer_mistakes
+    yield "stub classes", {name: StubLayer for name in ("Affine", "Relu", "SoftmaxWithLoss")}
+    yield "in-place Relu", {"Relu": ReluChangingItsInput}
+    for mistake in two_layer_mistakes.MISTAKES:
+        if mistake.task in ("Affine", "Relu", "SoftmaxWithLoss"):
+            yield mistake.slug, mistake
+
+
+def broken(namespace, change):
+    if isinstance(change, dict):
+        namespace.update(change)
+    else:
+        change.plant_into(namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("label, change", list(broken_layer_classes()), ids=lambda v: v if isinstance(v, str) else "")
+def test_broken_layer_classes_cost_layer_net_nothing(label, change):
+    judgement = judged("LayerNet", broken(solution_namespace(), change))
+    assert judgement.passed == judgement.total, (label, judgement.message)
+
+
+def test_a_broken_mse_loss_costs_the_fully_connected_net_nothing():
+    from autograder.mistakes import deep as deep_mistakes
+    changes = [{"mse_loss": stub}] + [m for m in deep_mistakes.MISTAKES if m.task == "mse_loss"]
+    for change in changes:
+        judgement = judged("FullyConnectedNet", broken(solution_namespace(), change))
+        assert judgement.passed == judgement.total, (change, judgement.message)
+
+
+def trained_model_namespace(name, change):
+    """The solution namespace with the trained-model function run from its solution cell, as in a notebook,
+    so it looks FullyConnectedNet, Solver and the update rules up in the namespace."""
+    from autograder.solutions import solution_source
+    namespace = solution_namespace()
+    exec(solution_source(name), namespace)
+    return broken(namespace, change)
+
+
+def notebook_three_breakages():
+    from autograder.mistakes import deep as deep_mistakes
+    yield "stubs", {name: stub for name in ("FullyConnectedNet", "Solver", "adam")}
+    for mistake in deep_mistakes.MISTAKES:
+        if mistake.task in ("FullyConnectedNet", "Solver", "adam", "sgd"):
+            yield mistake.slug, mistake
+
+
+@pytest.mark.parametrize("label, change", list(notebook_three_breakages()), ids=lambda v: v if isinstance(v, str) else "")
+def test_a_good_recipe_keeps_its_points_whatever_trains_it(label, change):
+    judgement = judged("digits_solver", trained_model_namespace("digits_solver", change))
+    assert judgement.passed == judgement.total, (label, judgement.message)
+
+
+def test_mnist1d_recipe_with_a_stub_adam_keeps_its_points():
+    judgement = judged("mnist1d_solver", trained_model_namespace("mnist1d_solver", {"adam": stub}))
+    assert judgement.passed == judgement.total, judgement.message
+
+
+WEAK_RECIPE = '''
+def digits_solver(data):
+    model = FullyConnectedNet([20], 64, 10, weight_scale=0.1, reg=1e-3)
+    return Solver(model, data, adam, {"learning_rate": 1e-4}, lr_decay=0.9, batch_size=32, num_epochs=2)
+'''
+
+
+def test_a_weak_recipe_fails_with_or_without_correct_components():
+    for change in ({}, {"adam": stub}):
+        namespace = broken(solution_namespace(), change)
+        exec(WEAK_RECIPE, namespace)
+        judgement = judged("digits_solver", namespace)
+        assert judgement.passed == 0
+        assert "your recipe" in judgement.message and "trained with correct components" in judgement.message
+
+
+def test_a_forged_recipe_is_refused_before_anything_runs():
+    import json
+    from assignments.tasks.deep import splits
+    from assignments.tasks.recipe import trained_with
+    good = {"hidden_dims": [20], "input_dim": 64, "num_classes": 10, "activation": "relu", "reg": 0.0,
+            "weight_scale": 0.1, "dtype": "float64", "loss": "softmax", "update_rule": "adam",
+            "optim_config": {"learning_rate": 1e-3}, "lr_decay": 1.0, "batch_size": 32, "num_epochs": 1, "seed": 0}
+    data = splits("digits_solver", TASKS["digits_solver"].inputs(SEED)[0])
+    forged = {"update_rule": "digits_solver", "dtype": "object", "hidden_dims": ["20"], "reg": True,
+              "optim_config": {"learning_rate": "0.1"}}
+    for key, value in forged.items():
+        assert trained_with(solution_namespace(), json.dumps({**good, key: value}), data, 0) == \
+            "it is not made of the documented arguments", key
+    assert "multiply-adds" in trained_with(solution_namespace(), json.dumps({**good, "hidden_dims": [10 ** 9]}), data, 0)
+    assert trained_with(solution_namespace(), "{not json", data, 0).startswith("it could not be trained")
+    assert isinstance(trained_with(solution_namespace(), json.dumps(good), data, 0), float)

@@ -44,6 +44,9 @@ class Task:
     summarize: Callable[[dict, dict, dict], dict] | None = None
     # notebook-1 functions the object calls: each case also runs with stand-ins for them (see standins.py)
     stand_ins: tuple = ()
+    # (inputs, raw outputs, summary, trusted namespace) -> summary: the grader's own second look at a case
+    # whose checks fail, e.g. a trained model's recipe retrained with trusted components
+    second_chance: Callable[[dict, dict, dict, dict], dict] | None = None
 
     def inputs(self, seed):
         """The task's input cases for a seed; different tasks get independent streams."""

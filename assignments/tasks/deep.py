@@ -14,9 +14,10 @@ import numpy as np
 from .. import datasets
 from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
                unpack)
+from .recipe import recipe_of, trained_with
 from .scripted import ScriptedModel, batch_checks, batches
 from .standins import NETWORK
-from .two_layer import init_checks, layer_params, seeds_inputs, time_checks
+from .two_layer import TIME_CHECK, init_checks, layer_params, seeds_inputs, time_checks
 
 ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
 
@@ -242,18 +243,32 @@ def splits(name, inputs):
 
 
 def training_run(name):
+    """The student's own training (its trained params, or the error it raised) and the recipe it follows."""
     def run(ns, inputs):
+        data = splits(name, inputs)
+        recipe = recipe_of(ns, name, data)
         np.random.seed(int(inputs["numpy_seed"]))
-        solver = call(ns, name, splits(name, inputs))
-        label = f"the Solver from {name}(data)"
-        model = method(solver, "model", label)
-        _, seconds = timed(f"{label}: train", method(solver, "train", label))
-        params = as_dict(method(model, "params", f"{label}: its model"), "model.params")
-        activations = method(model, "activations", f"{label}: its model")
-        activations = [activations] if isinstance(activations, str) else list(activations)
-        return {**{f"trained:{key}": np.asarray(value) for key, value in params.items()},
-                "activations": np.array([str(a) for a in activations]), "seconds": seconds}
+        try:
+            outputs = trained_outputs(ns, name, data)
+        except StudentError as error:
+            outputs = {TRAINING_ERROR: str(error)}
+        return {**outputs, "recipe": recipe}
     return run
+
+
+TRAINING_ERROR = "training error"
+
+
+def trained_outputs(ns, name, data):
+    solver = call(ns, name, data)
+    label = f"the Solver from {name}(data)"
+    model = method(solver, "model", label)
+    _, seconds = timed(f"{label}: train", method(solver, "train", label))
+    params = as_dict(method(model, "params", f"{label}: its model"), "model.params")
+    activations = method(model, "activations", f"{label}: its model")
+    activations = [activations] if isinstance(activations, str) else list(activations)
+    return {**{f"trained:{key}": np.asarray(value) for key, value in params.items()},
+            "activations": np.array([str(a) for a in activations]), "seconds": seconds}
 
 
 def trained_accuracy(namespace, outputs, X, y):
@@ -273,25 +288,61 @@ def trained_accuracy(namespace, outputs, X, y):
 
 
 def training_summary(name):
+    """Checks on the student's trained model (or the error its training raised)."""
     def summarize(inputs, outputs, namespace):
-        data, target, what = splits(name, inputs), TRAINING[name][1], TRAINING[name][2]
+        if TRAINING_ERROR in outputs:
+            return {"error": str(outputs[TRAINING_ERROR])}
+        data, target = splits(name, inputs), TRAINING[name][1]
         accuracy = trained_accuracy(namespace, outputs, data["X_val"], data["y_val"])
-        return {
-            "ok:the model is a FullyConnectedNet (params W1, b1, ..., WL, bL and one activation per hidden layer)":
-                accuracy >= 0,
-            f"ok:validation accuracy on the grader's {what} split is at least {target:.0%}": accuracy >= target,
-            "info:validation accuracy": accuracy,
-            **time_checks(outputs),
-        }
+        is_net, reaches, _ = training_checks(name)
+        return {is_net: accuracy >= 0, reaches: accuracy >= target, "info:validation accuracy": accuracy,
+                **time_checks(outputs)}
     return summarize
+
+
+def training_checks(name):
+    target, what = TRAINING[name][1:]
+    return ("ok:the model is a FullyConnectedNet (params W1, b1, ..., WL, bL and one activation per hidden layer)",
+            f"ok:validation accuracy on the grader's {what} split is at least {target:.0%}", TIME_CHECK)
+
+
+RETRAINED = "info:validation accuracy of your recipe trained with correct components"
+
+
+def recipe_second_chance(name):
+    """For the grader, when the student's own model misses a check: the student's recipe trained with the
+    trusted components decides instead, so a wrong net, Solver or update rule costs this object nothing."""
+    def second_chance(inputs, outputs, summary, namespace):
+        data, target = splits(name, inputs), TRAINING[name][1]
+        retried = retrain(namespace, str(outputs.get("recipe", "")), data, int(inputs["numpy_seed"]))
+        if isinstance(retried, str):
+            return summary
+        if retried >= target:
+            return {**dict.fromkeys(training_checks(name), True), RETRAINED: retried}
+        if "error" in summary:
+            return {"error": f"{summary['error']}; your recipe, trained with correct components, reaches "
+                             f"{retried:.1%} validation accuracy"}
+        return {**summary, RETRAINED: retried}
+    return second_chance
+
+
+def retrain(namespace, recipe, data, numpy_seed):
+    """The recipe's validation accuracy with namespace's classes on one BLAS thread (the grader runs many
+    students at once), or why it cannot be tried."""
+    if not recipe:
+        return "it does not simply return Solver(FullyConnectedNet(...), data, ...)"
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(1):
+        return trained_with(namespace, recipe, data, numpy_seed)
 
 
 register(
     Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds of shape {shape_of(i['preds'])}"),
     Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
-         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward")),
+         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward", "mse_loss")),
     *(Task(rule, update_inputs(rule), update_run(rule), describe_update) for rule in HYPERPARAMETERS),
     Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary),
     *(Task(name, seeds_inputs, training_run(name), lambda i, what=what: f"the grader's {what} split", n_cases=1,
-           summarize=training_summary(name)) for name, (_, _, what) in TRAINING.items()),
+           summarize=training_summary(name), second_chance=recipe_second_chance(name))
+      for name, (_, _, what) in TRAINING.items()),
 )

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack, upstream_gradient
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
-from .standins import LAYERS, NETWORK
+from .standins import LAYER_CLASSES, LAYERS, NETWORK
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 TIME_BUDGET = 30.0  # seconds a training run may take (timed in the kernel; the cell timeout is the hard limit)
@@ -272,7 +272,8 @@ register(
     Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run,
          lambda i: f"scores of shape {shape_of(i['scores'])}{' around 1000' if i['scores'].mean() > 500 else ''}",
          stand_ins=("softmax_loss",)),
-    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net, stand_ins=(*NETWORK, "numerical_gradient")),
+    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net,
+         stand_ins=(*NETWORK, "numerical_gradient", *LAYER_CLASSES)),
     Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary),
     Task("train_sgd", train_sgd_inputs, train_sgd_run, describe_scripted, summarize=train_sgd_summary),
 )

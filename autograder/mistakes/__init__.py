@@ -20,7 +20,6 @@ class Mistake:
     overrides: dict = field(default_factory=dict)  # object name -> mistaken function
     edits: dict = field(default_factory=dict)  # object name -> ((old text, new text), ...) on its solution
     name: str = ""
-    affects: tuple = ()  # other tasks that use this object and so fail with it
 
     @property
     def slug(self):

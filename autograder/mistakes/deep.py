@@ -1,7 +1,6 @@
 """Notebook 3 mistakes, as small edits of the instructor's solution cells."""
 from . import Mistake
 
-TRAINED = ("digits_solver", "mnist1d_solver")  # both train a FullyConnectedNet with the Solver and Adam
 LOSS_LINE = "            loss += 0.5 * self.reg * np.sum(W * W)\n"
 BIAS_GRAD = 'grads[f"b{layer}"] = db'
 W_INIT = "(weight_scale * np.random.randn(dims[layer - 1], dims[layer])).astype(dtype)"
@@ -10,30 +9,29 @@ DECAY = ('            for config in self.optim_configs.values():\n'
 STEP = "                self._step(order[start:start + self.batch_size])\n"
 
 
-def mistake(task, name, hint, *edits, affects=()):
-    return Mistake(task, hint, edits={task: edits}, name=f"{task}__{name}", affects=affects)
+def mistake(task, name, hint, *edits):
+    return Mistake(task, hint, edits={task: edits}, name=f"{task}__{name}")
 
 
 MISTAKES = [
     mistake("mse_loss", "no_half", "your loss is twice the expected one: the MSE loss has a factor 1/2, so its "
             "gradient is (preds - targets) / N",
             ("loss = 0.5 * np.sum(diff ** 2) / n", "loss = np.sum(diff ** 2) / n"),
-            ("dpreds = diff / n", "dpreds = 2 * diff / n"),
-            affects=("FullyConnectedNet",)),
+            ("dpreds = diff / n", "dpreds = 2 * diff / n")),
     mistake("mse_loss", "mean_over_entries", "your loss matches averaging over all N * K entries; average over the N "
-            "rows only", ("n = preds.shape[0]", "n = preds.size"), affects=("FullyConnectedNet",)),
+            "rows only", ("n = preds.shape[0]", "n = preds.size")),
     mistake("FullyConnectedNet", "reg_biases", "your loss matches regularising the biases too; the L2 term covers "
             "the weights W1, ..., WL only",
             (LOSS_LINE, LOSS_LINE.replace("np.sum(W * W)",
                                           'np.sum(W * W) + 0.5 * self.reg * np.sum(self.params[f"b{layer}"] ** 2)')),
-            (BIAS_GRAD, BIAS_GRAD + ' + self.reg * self.params[f"b{layer}"]'), affects=TRAINED),
+            (BIAS_GRAD, BIAS_GRAD + ' + self.reg * self.params[f"b{layer}"]')),
     mistake("FullyConnectedNet", "reg_one_weight", "your loss matches an L2 term on the first layer's weights "
             "only; add 0.5 * reg * sum(W**2) for every layer inside the loop",
             (LOSS_LINE, ""), ("        return loss, grads", "        loss += 0.5 * self.reg * np.sum(W * W)\n"
-                                                             "        return loss, grads"), affects=TRAINED),
+                                                             "        return loss, grads")),
     mistake("FullyConnectedNet", "first_activation", "your scores match using the first hidden layer's activation in "
             "every layer; layer l uses self.activations[l - 1]",
-            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[0]]"), affects=TRAINED),
+            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[0]]")),
     mistake("FullyConnectedNet", "no_dtype", "your parameters are float64 when dtype=np.float32 was asked for: "
             "cast each one with .astype(dtype)",
             (W_INIT, "weight_scale * np.random.randn(dims[layer - 1], dims[layer])"),
@@ -52,22 +50,20 @@ MISTAKES = [
              "(1 - decay) * config.get(\"cache\", np.zeros_like(w)) + decay * dw ** 2")),
     mistake("adam", "no_bias_correction", "your steps match Adam without bias correction: divide m by 1 - beta1**t "
             "and v by 1 - beta2**t",
-            ("m_hat = m / (1 - beta1 ** t)", "m_hat = m"), ("v_hat = v / (1 - beta2 ** t)", "v_hat = v"),
-            affects=TRAINED),
+            ("m_hat = m / (1 - beta1 ** t)", "m_hat = m"), ("v_hat = v / (1 - beta2 ** t)", "v_hat = v")),
     mistake("adam", "t_late", "your first step matches t = 0 in the bias correction (a division by zero): increment t "
             "before using it, so the first step has t = 1",
             ('t = config.get("t", 0) + 1', 't = config.get("t", 0)'),
-            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"], config["m"], config["v"] = t + 1, m, v'),
-            affects=TRAINED),
+            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"], config["m"], config["v"] = t + 1, m, v')),
     mistake("adam", "state_not_stored", "the first step is right but later ones are not: store m and v (and t) in "
             "config so the next step can use them",
-            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"] = t'), affects=TRAINED),
+            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"] = t')),
     mistake("Solver", "shared_config", "your parameters share one optimizer config, so their states mix: give each "
             "parameter its own copy of optim_config",
             ("{name: dict(optim_config or {}) for name in model.params}",
-             "{name: optim_config if optim_config is not None else {} for name in model.params}"), affects=TRAINED),
+             "{name: optim_config if optim_config is not None else {} for name in model.params}")),
     mistake("Solver", "decay_per_step", "your learning rate decays at every minibatch; multiply it by lr_decay once "
-            "per epoch", (STEP + DECAY, STEP + DECAY.replace("            ", "                ")), affects=TRAINED),
+            "per epoch", (STEP + DECAY, STEP + DECAY.replace("            ", "                "))),
     mistake("Solver", "no_restore", "train() must end by putting the best validation params back into model.params",
-            ("        self.model.params.update(self.best_params)", ""), affects=TRAINED),
+            ("        self.model.params.update(self.best_params)", "")),
 ]

@@ -49,7 +49,7 @@ MISTAKES = [
                                "params[b_name]"),
                               ("affine_forward(x, self.params[self.w_name], self.params[self.b_name])",
                                "affine_forward(x, self.W, self.b)"))},
-            name="Affine__stale", affects=("LayerNet",)),
+            name="Affine__stale"),
     Mistake("LayerNet", "gradient() leaves out the gradient reg * W of the L2 term that loss() includes",
             edits={"LayerNet": (('"W1": affine1.dW + self.reg * self.params["W1"]', '"W1": affine1.dW'),
                                 ('"W2": affine2.dW + self.reg * self.params["W2"]', '"W2": affine2.dW'))},
