@@ -24,6 +24,7 @@ from assignments.judge import Judgement
 from assignments.payload import MAX_PAYLOAD_BYTES, MIME_TYPE
 from assignments.tasks import self_check_seed
 
+from .cell_order import moved_note
 from .duplicates import duplicate_note
 from .kernel import GradingKernelManager, copy_submission, kernel_environment
 from .sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
@@ -171,7 +172,7 @@ class JudgeOutputs(NbGraderPreprocessor):
                 judgement = self.judge_cell(cell, record)
             except Exception as error:  # fail closed: a cell we could not judge earns nothing
                 judgement = fail_closed(nbgrader.get("grade_id", "?"), f"the grader failed ({type(error).__name__})")
-            judgement = with_duplicate_note(judgement, nbgrader.get("grade_id", ""), record.get("duplicates", {}))
+            judgement = with_layout_notes(judgement, nbgrader.get("grade_id", ""), record)
             points = float(nbgrader.get("points", 0))
             cell.outputs = verdict_outputs(judgement, points)
             cell.metadata[METADATA_KEY] = {"message": judgement.message, "passed": judgement.passed,
@@ -218,12 +219,17 @@ class JudgeOutputs(NbGraderPreprocessor):
         return f"the {what} cell raised {error}{earlier}"
 
 
-def with_duplicate_note(judgement, grade_id, duplicates):
+def with_layout_notes(judgement, grade_id, record):
+    """The judgement, saying whether the cell or its solution had been pasted twice or moved."""
     found = cell_task(grade_id)
-    note = duplicate_note(grade_id, found[1], duplicates) if found else ""
-    if not note:
+    if not found:
         return judgement
-    return replace(judgement, message=f"{judgement.message}; {note}" if judgement.message else note)
+    notes = [note for note in (duplicate_note(grade_id, found[1], record.get("duplicates", {})),
+                               moved_note(grade_id, found[1], record.get("moved", []))) if note]
+    if not notes:
+        return judgement
+    message = "; ".join(([judgement.message] if judgement.message else []) + notes)
+    return replace(judgement, message=message)
 
 
 class HideGraderDetails(ClearHiddenTests):

@@ -32,9 +32,11 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
     for name, value in limits.describe().items():
         c.SandboxedExecute[name] = value
     c.HideGraderDetails.course_root = root
-    c.Autograde.sanitize_preprocessors = [  # nbgrader's list, with DeduplicateIds replaced
+    c.RestoreCellOrder.course_root = root
+    c.Autograde.sanitize_preprocessors = [  # nbgrader's list, DeduplicateIds replaced, cell order restored
         "nbgrader.preprocessors.ClearOutput",
         "autograder.duplicates.ForgetDuplicateCells",
+        "autograder.cell_order.RestoreCellOrder",
         "nbgrader.preprocessors.OverwriteKernelspec",
         "nbgrader.preprocessors.OverwriteCells",
         "nbgrader.preprocessors.CheckCellMetadata",

@@ -67,6 +67,20 @@ def duplicate(nb, *grade_ids):
     return nb
 
 
+def move(nb, grade_id, above):
+    """Drag the cell `grade_id` and the ordinary cells after it (up to the next graded cell) above the cell
+    `above`, as a student dragging cells in JupyterLab might."""
+    def index(gid):
+        return next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+    start = index(grade_id)
+    end = next((i for i in range(start + 1, len(nb.cells)) if nb.cells[i].metadata.get("nbgrader")), len(nb.cells))
+    block = nb.cells[start:end]
+    del nb.cells[start:end]
+    target = index(above)
+    nb.cells[target:target] = block
+    return nb
+
+
 def build_class(notebooks):
     """{student: {notebook file: notebook or raw text}}; notebooks maps file -> (release, source)."""
     def solved_nb(filename):
@@ -133,6 +147,8 @@ def build_class(notebooks):
     students["duplicated_solution"] = {NOTEBOOK: duplicate(solved(release_nb, source_nb), "relu_forward")}
     students["duplicated_tests"] = {NOTEBOOK: duplicate(solved(release_nb, source_nb), "check_relu_forward",
                                                         "hidden_relu_forward")}
+    students["moved_cells"] = {NOTEBOOK: move(move(solved(release_nb, source_nb), "hidden_relu_forward", "relu_forward"),
+                                              "check_affine_forward", "rel_error")}
     students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}
     return students
 

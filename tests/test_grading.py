@@ -179,6 +179,15 @@ def test_cells_pasted_twice_are_graded_as_if_pasted_once(graded):
              if c.metadata.get("nbgrader", {}).get("grade_id") == "hidden_relu_forward").outputs)
 
 
+def test_cells_dragged_out_of_order_are_graded_in_the_notebooks_order(graded):
+    solution, cells = graded.cells("solution", NOTEBOOK), graded.cells("moved_cells", NOTEBOOK)
+    assert [cells[g][0] for g in graded.tested(NOTEBOOK)] == [solution[g][0] for g in graded.tested(NOTEBOOK)]
+    note = "cells of this object had been moved; they were graded in the notebook's own order"
+    for grade_id in graded.tested(NOTEBOOK):
+        assert cells[grade_id][2] == (note if grade_id in ("hidden_relu_forward", "check_affine_forward") else ""), \
+            grade_id
+
+
 def test_a_renamed_notebook_is_explained(graded):
     score, _, message = graded.cells("renamed", NOTEBOOK)["hidden_rel_error"]
     assert score == 0 and "was not submitted (found 01_layers (1).ipynb" in message
