@@ -6,7 +6,8 @@ batches, history) by training a scripted stand-in model instead of the student's
 """
 import numpy as np
 
-from . import Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack, upstream_gradient
+from . import (Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot, unpack,
+               upstream_gradient)
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYERS, NETWORK
 
@@ -64,7 +65,7 @@ def two_layer_run(ns, inputs):
     net = call(ns, "TwoLayerNet", d, h, inputs["W2"].shape[1], 1e-2, float(inputs["reg"]))
     load_params(net, inputs, "TwoLayerNet")
     loss_fn = method(net, "loss", "TwoLayerNet")
-    scores = invoke("TwoLayerNet.loss", loss_fn, inputs["X"])
+    scores = snapshot(invoke("TwoLayerNet.loss", loss_fn, inputs["X"]))
     loss, grads = unpack(invoke("TwoLayerNet.loss", loss_fn, inputs["X"], inputs["y"]), "TwoLayerNet.loss(X, y)",
                          ("loss", "grads"))
     grads = as_dict(grads, "grads")
@@ -116,9 +117,10 @@ def affine_layer_inputs(rng, case):
 def affine_layer_run(ns, inputs):
     params = {"W": inputs["W"], "b": inputs["b"]}
     layer = call(ns, "Affine", params, "W", "b")
-    out = invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"])
+    out = snapshot(invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"]))
     dx = invoke("Affine.backward", method(layer, "backward", "Affine"), inputs["dout"])
-    outputs = {"out": out, "dx": dx, "dW": method(layer, "dW", "Affine"), "db": method(layer, "db", "Affine")}
+    outputs = {name: snapshot(value) for name, value in
+               (("out", out), ("dx", dx), ("dW", method(layer, "dW", "Affine")), ("db", method(layer, "db", "Affine")))}
     params["W"] = inputs["W_next"]  # a training step that rebinds the array
     outputs["out after params['W'] is rebound"] = invoke("Affine.forward", layer.forward, inputs["x"])
     return outputs
@@ -132,7 +134,7 @@ def relu_layer_inputs(rng, case):
 
 def relu_layer_run(ns, inputs):
     layer = call(ns, "Relu")
-    out = invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"])
+    out = snapshot(invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"]))
     return {"out": out, "dx": invoke("Relu.backward", method(layer, "backward", "Relu"), inputs["dout"])}
 
 
@@ -144,8 +146,8 @@ def softmax_layer_inputs(rng, case):
 
 def softmax_layer_run(ns, inputs):
     layer = call(ns, "SoftmaxWithLoss")
-    loss = invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
-                  inputs["y"])
+    loss = snapshot(invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
+                           inputs["y"]))
     return {"loss": loss, "dscores": invoke("SoftmaxWithLoss.backward", method(layer, "backward", "SoftmaxWithLoss"))}
 
 
@@ -164,15 +166,15 @@ def layer_net_run(ns, inputs):
     load_params(net, inputs, "LayerNet")
     X, y = inputs["X"], inputs["y"]
     outputs = {
-        "scores": invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X),
-        "loss": invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y),
-        "accuracy": invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y),
+        "scores": snapshot(invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X)),
+        "loss": snapshot(invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y)),
+        "accuracy": snapshot(invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y)),
     }
-    grads = as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y), "LayerNet.gradient")
+    grads = snapshot(as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y), "LayerNet.gradient"))
     numeric = as_dict(invoke("LayerNet.numerical_gradient", method(net, "numerical_gradient", "LayerNet"), X, y),
                       "LayerNet.numerical_gradient")
     outputs.update({"gradient keys": keys_of(grads), **layer_params(grads, "gradient:"),
-                    **layer_params(numeric, "numerical_gradient:")})
+                    **snapshot(layer_params(numeric, "numerical_gradient:"))})
     net.params["W2"] = inputs["W2_next"]  # a training step that rebinds the array
     outputs["loss after params['W2'] is rebound"] = invoke("LayerNet.loss", net.loss, X, y)
     return outputs
