@@ -65,9 +65,9 @@ def net_inputs(rng, case):
 def describe_net(inputs):
     activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
     if "X" not in inputs:
-        return f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}"
+        return f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}"
     return (f"{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
-            f"{shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}")
+            f"{shape_of(inputs['X'])}, reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
 def new_net(ns, inputs, **options):
@@ -244,7 +244,7 @@ def solver_summary(inputs, outputs, namespace):
 
 def describe_solver(inputs):
     return (f"{len(inputs['y_train'])} training rows, batch_size {int(inputs['batch_size'])}, "
-            f"{int(inputs['num_epochs'])} epochs, lr_decay {float(inputs['lr_decay']):.3g}"
+            f"{int(inputs['num_epochs'])} epochs, lr_decay {number(inputs['lr_decay'], SETTING_DIGITS)}"
             + (", with a checkpoint" if inputs["checkpoint"] else ""))
 
 
@@ -307,7 +307,7 @@ def training_summary(name):
 
 
 register(
-    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds of shape {shape_of(i['preds'])}"),
+    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds and targets of shape {shape_of(i['preds'])}"),
     Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
          stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward")),
     *(Task(rule, update_inputs(rule), update_run(rule), describe_update) for rule in HYPERPARAMETERS),

@@ -8,6 +8,8 @@ import numpy as np
 
 from . import (Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot, unpack,
                upstream_gradient)
+from ..numbers import SETTING_DIGITS, number
+from .layers import describe_scores
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYERS, NETWORK
 
@@ -29,8 +31,8 @@ def net_inputs(rng, case):
 
 def describe_net(inputs):
     if "X" not in inputs:
-        return f"a new net with weight_scale {float(inputs['weight_scale']):.3g}"
-    return f"X of shape {shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}"
+        return f"a new net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}"
+    return f"X of shape {shape_of(inputs['X'])}, y of shape {shape_of(inputs['y'])}, reg {number(inputs['reg'], SETTING_DIGITS)}"
 
 
 def layer_params(params, prefix, num_layers=2):
@@ -236,7 +238,7 @@ def train_gd_summary(inputs, outputs, namespace):
 def describe_scripted(inputs):
     steps = (f"{int(inputs['num_iters'])} iterations" if "num_iters" in inputs else
              f"batch_size {int(inputs['batch_size'])}, {int(inputs['num_epochs'])} epochs")
-    return (f"a scripted model on {len(inputs['y'])} rows, learning_rate {float(inputs['learning_rate']):.3g}, "
+    return (f"a scripted model on {len(inputs['y'])} rows, learning_rate {number(inputs['learning_rate'], SETTING_DIGITS)}, "
             f"{steps}")
 
 
@@ -268,12 +270,12 @@ def train_sgd_summary(inputs, outputs, namespace):
 register(
     Task("TwoLayerNet", two_layer_inputs, two_layer_run, describe_net, summarize=two_layer_summary,
          stand_ins=NETWORK),
-    Task("Affine", affine_layer_inputs, affine_layer_run, lambda i: f"x of shape {shape_of(i['x'])}",
-         stand_ins=LAYERS[:2]),
-    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x of shape {shape_of(i['x'])}", stand_ins=LAYERS[2:]),
-    Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run,
-         lambda i: f"scores of shape {shape_of(i['scores'])}{' around 1000' if i['scores'].mean() > 500 else ''}",
-         stand_ins=("softmax_loss",)),
+    Task("Affine", affine_layer_inputs, affine_layer_run,
+         lambda i: f"params['W'] of shape {shape_of(i['W'])}, x of shape {shape_of(i['x'])} and dout of shape "
+                   f"{shape_of(i['dout'])}", stand_ins=LAYERS[:2]),
+    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x and dout of shape {shape_of(i['x'])}",
+         stand_ins=LAYERS[2:]),
+    Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run, describe_scores, stand_ins=("softmax_loss",)),
     Task("LayerNet", layer_net_inputs, layer_net_run, describe_net, stand_ins=(*NETWORK, "numerical_gradient")),
     Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary),
     Task("train_sgd", train_sgd_inputs, train_sgd_run, describe_scripted, summarize=train_sgd_summary),
