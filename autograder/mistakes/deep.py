@@ -39,9 +39,6 @@ MISTAKES = [
             (W_INIT, "weight_scale * np.random.randn(dims[layer - 1], dims[layer])"),
             ("np.zeros(dims[layer], dtype=dtype)", "np.zeros(dims[layer])")),
     mistake("sgd", "ascent", "your step goes uphill: subtract learning_rate * dw", ("w - config", "w + config")),
-    mistake("sgd", "in_place", "your step writes into w (w -= ...), the caller's array: return a new array, "
-            "next_w = w - learning_rate * dw", ('next_w = w - config["learning_rate"] * dw',
-                                                 'w -= config["learning_rate"] * dw\n    next_w = w')),
     mistake("sgd_momentum", "sign", "your update matches w - v with v = momentum * v - learning_rate * dw, a step "
             "uphill: with that sign convention the update is w + v",
             ("next_w = w + velocity", "next_w = w - velocity")),
@@ -73,4 +70,7 @@ MISTAKES = [
             "per epoch", (STEP + DECAY, STEP + DECAY.replace("            ", "                ")), affects=TRAINED),
     mistake("Solver", "no_restore", "train() must end by putting the best validation params back into model.params",
             ("        self.model.params.update(self.best_params)", ""), affects=TRAINED),
+    mistake("sgd", "in_place", "your step writes into w (w -= ...), the caller's array: return a new array, "
+            "next_w = w - learning_rate * dw", ('next_w = w - config["learning_rate"] * dw',
+                                                 'w -= config["learning_rate"] * dw\n    next_w = w')),
 ]
