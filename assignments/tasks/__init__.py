@@ -69,7 +69,9 @@ def run_case(task, namespace, inputs):
 def run_once(task, namespace, inputs):
     args = copy.deepcopy(inputs)
     try:
-        outputs = dict(task.run(namespace, args))
+        # copies, so a later run (with stand-ins, or the next case) that writes into an array the student's
+        # code keeps cannot change what this run returned
+        outputs = {name: snapshot(value) for name, value in task.run(namespace, args).items()}
     except StudentError as error:
         return {"error": str(error)}
     except Exception as error:  # the task's own code tripped over a malformed return value
