@@ -261,24 +261,44 @@ def test_every_known_mistake_is_named():
         assert judgement.passed < judgement.total and f"Hint: {mistake.hint}" in judgement.message, mistake.slug
 
 
-def held_out(label):
-    return next(entry for entry in HELD_OUT if entry.label == label)
-
-
-def test_inputs_changed_in_place_are_said_before_any_value():
-    assert held_out("w -= learning_rate * dw").judgement(SEED).message == (
+# held-out mistakes (same behaviour as a known one, written another way): inputs changed in place, said before
+# any value; NaN where the known mistake gives inf; an integer-truncated gradient kept in a float array
+HELD_OUT_MESSAGES = {
+    "w -= learning_rate * dw": (
         "sgd: the input `w` was changed in place; work on a copy or build new arrays (case 1 of 3: w and dw of "
         "shape (3, 2), config None (the defaults); 3 steps, taking turns with a second parameter of shape (4,)). "
         "Hint: your step writes into w (w -= ...), the caller's array: return a new array, next_w = w - "
-        "learning_rate * dw")
-    assert held_out("zeros written through a view of dout").judgement(SEED).message == (
+        "learning_rate * dw"),
+    "zeros written through a view of dout": (
         "relu_backward: the input `dout` was changed in place; work on a copy or build new arrays (case 1 of 3: "
         "dout and cache of shape (5, 4)). Hint: you wrote zeros into dout in place, which changes the caller's "
-        "array; build a new array (dout * mask or np.where)")
-    assert held_out("Relu.backward writes into dout").judgement(SEED).message == (
+        "array; build a new array (dout * mask or np.where)"),
+    "Relu.backward writes into dout": (
         "Relu: the input `dout` was changed in place; work on a copy or build new arrays (case 1 of 3: x and "
-        "dout of shape (3, 3); with stand-ins for the notebook-1 functions it calls)")
+        "dout of shape (3, 3); with stand-ins for the notebook-1 functions it calls)"),
+    "np.exp(scores) / sum, no shift": (
+        "softmax_loss: `loss` contains NaN (case 2 of 3: scores of shape (4, 3) around 1000 and y of shape (4,)). "
+        "Hint: large scores overflow exp(): subtract each row's max from the scores first (it leaves the "
+        "probabilities unchanged)"),
+    "Adam's step size formula with t from 0": (
+        "adam: `w after step 1` contains NaN at index (0, 0) (case 1 of 3: w and dw of shape (4, 2), config None "
+        "(the defaults); 3 steps, taking turns with a second parameter of shape (3, 4)). Hint: your first step "
+        "matches t = 0 in the bias correction (a division by zero): increment t before using it, so the first "
+        "step has t = 1"),
+    "float gradient of the caller's integer x": (
+        "numerical_gradient: `grad` differs at index (0,): got 46004.6, expected 0.826575 (relative error "
+        "1.0e+00) (case 3 of 3: f, an integer x of shape (3,) and h = 1e-05). Hint: your gradient matches "
+        "perturbing an integer array, where x + h is truncated back to an integer; work on a float64 copy of x"),
+}
 
+
+@pytest.mark.parametrize("label", list(HELD_OUT_MESSAGES))
+def test_held_out_mistakes_get_their_message_word_for_word(label):
+    entry = next(entry for entry in HELD_OUT if entry.label == label)
+    assert entry.judgement(SEED).message == HELD_OUT_MESSAGES[label]
+
+
+def test_an_update_rule_changing_dw_is_told_so():
     def rmsprop_scaling_dw(w, dw, config=None):
         config = {} if config is None else config
         config["cache"] = 0.99 * config.get("cache", np.zeros_like(w)) + 0.01 * dw ** 2
@@ -306,25 +326,6 @@ def test_outputs_are_recorded_as_snapshots():
 
     judgement = with_objects("Relu", Relu=ReluReusingItsBuffer)
     assert judgement.passed == judgement.total, judgement.message
-
-
-def test_nan_and_inf_from_overflow_are_the_same_behaviour():
-    assert held_out("np.exp(scores) / sum, no shift").judgement(SEED).message == (
-        "softmax_loss: `loss` contains NaN (case 2 of 3: scores of shape (4, 3) around 1000 and y of shape (4,)). "
-        "Hint: large scores overflow exp(): subtract each row's max from the scores first (it leaves the "
-        "probabilities unchanged)")
-    assert held_out("Adam's step size formula with t from 0").judgement(SEED).message == (
-        "adam: `w after step 1` contains NaN at index (0, 0) (case 1 of 3: w and dw of shape (4, 2), config None "
-        "(the defaults); 3 steps, taking turns with a second parameter of shape (3, 4)). Hint: your first step "
-        "matches t = 0 in the bias correction (a division by zero): increment t before using it, so the first "
-        "step has t = 1")
-
-
-def test_an_integer_truncated_gradient_in_a_float_array_is_the_truncation_mistake():
-    assert held_out("float gradient of the caller's integer x").judgement(SEED).message == (
-        "numerical_gradient: `grad` differs at index (0,): got 46004.6, expected 0.826575 (relative error "
-        "1.0e+00) (case 3 of 3: f, an integer x of shape (3,) and h = 1e-05). Hint: your gradient matches "
-        "perturbing an integer array, where x + h is truncated back to an integer; work on a float64 copy of x")
 
 
 def test_no_hint_for_a_bug_no_mistake_explains():
