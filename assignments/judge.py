@@ -154,7 +154,7 @@ def matching_mistake(got, expected, name, mistakes, rtol):
     if name == "error" or name not in got:
         return None
     names = compared(expected)
-    baseline = sum(name in got and compare_values(name, got[name], expected[name], rtol) is None for name in names)
+    baseline = sum(key in got and compare_values(key, got[key], expected[key], rtol) is None for key in names)
     best, best_score = None, -1
     for hint, theirs in mistakes:
         if "error" in theirs or name not in theirs or not same_behaviour(name, got[name], theirs[name], rtol):

@@ -52,9 +52,9 @@ class Task:
 
 
 def run_case(task, namespace, inputs):
-    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call (inputs
-    changed in place are reported before any value), plus the
-    same again with the stand-ins' prefix for a run with stand-ins for the task's notebook-1 functions.
+    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call (the judge
+    reports an input changed in place before any value), plus the same again with the stand-ins' prefix
+    for a run with stand-ins for the task's notebook-1 functions.
 
     Never raises: a failure becomes {"error": message}.
     """
