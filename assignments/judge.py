@@ -116,12 +116,27 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     named = sentence if sentence.startswith(task.name) else f"{task.name}: {sentence}"
     where = "; with stand-ins for the notebook-1 functions it calls" if part else ""
     message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
-    theirs = [(hint, [split(case)[part] or {} for case in cases]) for hint, cases in mistakes]
-    hint = matching_mistake(split(got_cases[index])[part] or {}, split(expected_cases[index])[part] or {}, name,
-                            [(hint, cases[index]) for hint, cases in theirs], task.rtol)
+    hint = case_hint(got_cases[index], expected_cases[index], part, name, [(hint, cases[index]) for hint, cases in mistakes],
+                     task.rtol)
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)
+
+
+def case_hint(got, expected, part, name, mistakes, rtol):
+    """The hint for a failing case (see matching_mistake), matched on the run the failure was described from
+    (`part`, output `name`), and else, when that was the run with stand-ins, on the object's own run: an
+    object that computes everything itself (no notebook-1 calls) behaves like a mistake there only."""
+    runs = [(part, name)]
+    if part:
+        own = first_difference(split(got)[0], split(expected)[0], rtol)
+        runs += [(0, own[0])] if own else []
+    for run, failing in runs:
+        hint = matching_mistake(split(got)[run] or {}, split(expected)[run] or {}, failing,
+                                [(hint, split(theirs)[run] or {}) for hint, theirs in mistakes], rtol)
+        if hint:
+            return hint
+    return None
 
 
 def case_difference(got, expected, rtol):

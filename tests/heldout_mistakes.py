@@ -373,6 +373,33 @@ def adam_counts_after(w, dw, config=None):
     return w - step * m / (np.sqrt(v) + config["epsilon"]), config
 
 
+class TwoLayerNetWithoutRelu:
+    """Written with its own matrix products instead of the notebook-1 functions, and no ReLU."""
+
+    def __init__(self, input_dim, hidden_dim, num_classes, weight_scale=1e-3, reg=0.0):
+        self.params = {"W1": weight_scale * np.random.randn(input_dim, hidden_dim), "b1": np.zeros(hidden_dim),
+                       "W2": weight_scale * np.random.randn(hidden_dim, num_classes), "b2": np.zeros(num_classes)}
+        self.reg = reg
+
+    def loss(self, X, y=None):
+        W1, b1, W2, b2 = (self.params[key] for key in ("W1", "b1", "W2", "b2"))
+        hidden = X.dot(W1) + b1
+        scores = hidden.dot(W2) + b2
+        if y is None:
+            return scores
+        n = X.shape[0]
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+        loss = -np.log(probs[np.arange(n), y]).mean() + 0.5 * self.reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+        dscores = probs
+        dscores[np.arange(n), y] -= 1
+        dscores /= n
+        dhidden = dscores.dot(W2.T)
+        grads = {"W1": X.T.dot(dhidden) + self.reg * W1, "b1": dhidden.sum(axis=0),
+                 "W2": hidden.T.dot(dscores) + self.reg * W2, "b2": dscores.sum(axis=0)}
+        return loss, grads
+
+
 LOSS_LINE = "loss = data_loss + 0.5 * self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2))"
 HELD_OUT = [
     HeldOut("forward difference, nditer", "numerical_gradient",
@@ -459,4 +486,6 @@ HELD_OUT = [
                         ('            for config in self.optim_configs.values():\n'
                          '                config["learning_rate"] *= self.lr_decay\n', ""))},
             "Solver__decay_per_step"),
+    HeldOut("TwoLayerNet with its own matrix products and no ReLU", "TwoLayerNet",
+            {"TwoLayerNet": TwoLayerNetWithoutRelu}, "TwoLayerNet__no_relu"),
 ]
