@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assignments.judge import compare_values, first_difference, matching_mistake
-from assignments.numbers import number, percent
+from assignments.readable import number, percent
 from autograder.mistakes import all_mistakes
 from autograder.reference import solution_namespace
 from autograder.solutions import solution_source

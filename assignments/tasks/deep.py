@@ -12,7 +12,7 @@ import tempfile
 import numpy as np
 
 from .. import datasets
-from ..numbers import SETTING_DIGITS, number
+from ..readable import SETTING_DIGITS, number
 from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot,
                timed, unpack)
 from .scripted import ScriptedModel, batch_checks, batches

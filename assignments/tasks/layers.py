@@ -8,7 +8,7 @@ overflows) and integer input to the numerical gradient.
 """
 import numpy as np
 
-from ..numbers import number
+from ..readable import number
 from . import Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import (Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot, unpack,
                upstream_gradient)
-from ..numbers import SETTING_DIGITS, number
+from ..readable import SETTING_DIGITS, number
 from .layers import describe_scores
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYERS, NETWORK
