@@ -3,7 +3,7 @@ in place, overflow, numbers as a student reads them; and how many held-out mista
 
 Each verdict is produced as in grading: the mistake planted into the instructor's code, run in process,
 encoded as the probe sends it, and judged by verify() on SEED (heldout_mistakes.graded). A change of the
-task inputs changes these messages: print the new ones with `graded(...).message` and review them.
+task inputs changes these messages: `python tests/test_hints.py` prints MESSAGES as they are now, to review.
 """
 import numpy as np
 import pytest
@@ -394,3 +394,23 @@ def test_most_held_out_mistakes_are_named():
     named = [entry.label for entry in HELD_OUT if entry.named(SEED)]
     assert len(named) / len(HELD_OUT) >= 0.85
     assert len(named) >= 40, sorted({entry.label for entry in HELD_OUT} - set(named))
+
+
+def as_literal(text, indent=8, width=112):
+    """`text` as adjacent string literals, split between words, that fit in `width` columns."""
+    pieces, current = [], ""
+    for word in text.split(" "):
+        longer = f"{current} {word}" if current else word
+        if current and indent + len(repr(longer)) > width:
+            pieces.append(current + " ")
+            current = word
+        else:
+            current = longer
+    return ("\n" + " " * indent).join(repr(piece) for piece in [*pieces, current])
+
+
+if __name__ == "__main__":  # after a change of the task inputs: print MESSAGES as the grader now writes them
+    print("MESSAGES = {")
+    for mistake in all_mistakes():
+        print(f"    {mistake.slug!r}: (\n        {as_literal(planted(mistake).message)}),")
+    print("}")
