@@ -363,6 +363,7 @@ def test_numbers_read_as_a_student_reads_them():
     assert number(0.1234567891) == "0.123457" and number(0.1234567891, 3) == "0.123"
     assert number(np.nan) == "NaN" and number(-np.inf) == "-inf"
     assert percent(0.9333333) == "93.33%" and percent(0.5) == "50%" and percent(1.0) == "100%"
+    assert percent(2.0) == "2" and percent(-1.0) == "-1" and percent(np.nan) == "NaN"
     assert compare_values("dx", np.array([-0.0, 2.0]), np.array([-1.5, 2.0]), 1e-6) == \
         "`dx` differs at index (0,): got 0, expected -1.5 (relative error 1.0e+00)"
     assert compare_values("accuracy", np.array(0.5), np.array(0.75), 1e-6) == \
@@ -376,13 +377,13 @@ def test_numbers_read_as_a_student_reads_them():
         "validation accuracy is at least 95%: not so (validation accuracy 93.3%, seconds 1.23)")
 
 
-def test_a_wrong_accuracy_reads_as_percentages():
+def test_a_wrong_accuracy_reads_as_a_count_against_a_percentage():
     layer_net = ("        return float(np.mean(np.argmax(self.predict(x), axis=1) == t))",
                  "        return float(np.sum(np.argmax(self.predict(x), axis=1) == t))")
     namespace = solution_namespace()
     exec(solution_source("LayerNet").replace(*layer_net), namespace)
     assert graded("LayerNet", namespace, SEED).message == (
-        "LayerNet: `accuracy` differs: got 200%, expected 33.33% (relative error 7.1e-01) (case 2 of 3: X of shape "
+        "LayerNet: `accuracy` differs: got 2, expected 33.33% (relative error 7.1e-01) (case 2 of 3: X of shape "
         "(6, 4), y of shape (6,), reg 0; with stand-ins for the notebook-1 functions it calls)")
 
 
