@@ -21,8 +21,10 @@ def number(value, digits=VALUE_DIGITS):
 
 
 def percent(fraction, digits=PERCENT_DIGITS):
-    """A fraction in [0, 1] as a percentage: 0.9333 -> "93.33%", 0.5 -> "50%"."""
-    return number(100 * float(fraction), digits) + "%" if math.isfinite(float(fraction)) else number(fraction)
+    """A fraction in [0, 1] as a percentage: 0.9333 -> "93.33%", 0.5 -> "50%". Anything else is no fraction
+    (a count of rows, NaN, the -1 of "no accuracy") and is written as a number."""
+    fraction = float(fraction)
+    return number(100 * fraction, digits) + "%" if 0 <= fraction <= 1 else number(fraction, digits)
 
 
 def is_accuracy(name):
