@@ -93,6 +93,20 @@ def gradient_on_the_callers_ints(f, x, h=1e-5):
     return grad
 
 
+def gradient_float_entries(f, x, h=1e-5):
+    grad = np.zeros(x.shape, dtype=float)
+    for i in range(x.size):
+        index = np.unravel_index(i, x.shape)
+        value = float(x[index])  # a float here, but written back into an integer x it is truncated again
+        x[index] = value + h
+        plus = f(x)
+        x[index] = value - h
+        minus = f(x)
+        x[index] = value
+        grad[index] = (plus - minus) / (2 * h)
+    return grad
+
+
 def gradient_int_copy(f, x, h=1e-5):
     x = np.copy(x)
     grad = np.zeros_like(x, dtype=float)
@@ -406,6 +420,8 @@ HELD_OUT = [
             {"numerical_gradient": gradient_forward_difference}, "numerical_gradient__one_sided"),
     HeldOut("float gradient of the caller's integer x", "numerical_gradient",
             {"numerical_gradient": gradient_on_the_callers_ints}, "numerical_gradient__int_truncated"),
+    HeldOut("float() of each entry, written back into an integer x", "numerical_gradient",
+            {"numerical_gradient": gradient_float_entries}, "numerical_gradient__int_truncated"),
     HeldOut("np.copy of an integer x, flat index", "numerical_gradient",
             {"numerical_gradient": gradient_int_copy}, "numerical_gradient__int_truncated"),
     HeldOut("x never restored, += and -=", "numerical_gradient",

@@ -388,13 +388,13 @@ def test_a_wrong_accuracy_reads_as_a_count_against_a_percentage():
 
 
 def test_most_held_out_mistakes_are_named():
-    """The issue asks for at least 85%; all 40 are named on SEED. Before this change 34 were: NaN against the
-    stored inf (naive softmax), integer truncation kept in a float array (twice), an update rule and a Relu
-    layer changing an input in place (a value was reported first), and a TwoLayerNet computed without the
-    notebook-1 functions (its hint was only sought in the run with stand-ins) were missed."""
+    """The issue asks for at least 85%; all 41 are named on SEED. Before this change 34 were: NaN against the
+    stored inf (naive softmax), integer truncation kept in a float array (three times), an update rule and a
+    Relu layer changing an input in place (a value was reported first), and a TwoLayerNet computed without
+    the notebook-1 functions (its hint was only sought in the run with stand-ins) were missed."""
     named = [entry.label for entry in HELD_OUT if entry.named(SEED)]
     assert len(named) / len(HELD_OUT) >= 0.85
-    assert len(named) >= 40, sorted({entry.label for entry in HELD_OUT} - set(named))
+    assert len(named) >= 41, sorted({entry.label for entry in HELD_OUT} - set(named))
 
 
 def as_literal(text, indent=8, width=112):
