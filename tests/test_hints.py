@@ -352,8 +352,8 @@ def test_a_hint_needs_the_mistake_to_explain_more_than_no_mistake():
     only_loss = {**expected, "loss": np.array(4.0)}  # explains as much as no mistake: named
     assert matching_mistake(only_loss, expected, "loss", [("summed", summed)], 1e-6) == "summed"
     three = {**expected, "db": np.ones(2)}  # the mistake explains 2 outputs, no mistake 3: not named
-    assert matching_mistake({**three, "loss": np.array(4.0)}, three, "loss", [("summed", {**summed, "db": np.zeros(2)})],
-                            1e-6) is None
+    mistake = {**summed, "db": np.zeros(2)}
+    assert matching_mistake({**three, "loss": np.array(4.0)}, three, "loss", [("summed", mistake)], 1e-6) is None
     within = {**summed, "loss": np.array(4.0 * (1 + 1e-9))}  # agrees within the tolerance, not bit for bit
     assert matching_mistake(within, expected, "loss", [("summed", summed)], 1e-6) == "summed"
 
