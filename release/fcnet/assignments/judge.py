@@ -116,8 +116,8 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     named = sentence if sentence.startswith(task.name) else f"{task.name}: {sentence}"
     where = "; with stand-ins for the notebook-1 functions it calls" if part else ""
     message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
-    hint = case_hint(got_cases[index], expected_cases[index], part, name, [(hint, cases[index]) for hint, cases in mistakes],
-                     task.rtol)
+    hint = case_hint(got_cases[index], expected_cases[index], part, name,
+                     [(hint, cases[index]) for hint, cases in mistakes], task.rtol)
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)

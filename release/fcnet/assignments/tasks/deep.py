@@ -149,7 +149,8 @@ def update_run(rule):
             for tag in "ab":
                 arguments = {"w": weights[tag], "dw": inputs[f"dw_{tag}"][step].copy()}
                 before = {name: snapshot(value) for name, value in arguments.items()}
-                result = unpack(call(ns, rule, arguments["w"], arguments["dw"], configs[tag]), rule, ("next_w", "config"))
+                result = unpack(call(ns, rule, arguments["w"], arguments["dw"], configs[tag]), rule,
+                                ("next_w", "config"))
                 for name, value in arguments.items():
                     if name not in changed and not same_array(value, before[name]):
                         changed[name] = snapshot(value)

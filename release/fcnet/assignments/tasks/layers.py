@@ -112,7 +112,8 @@ def affine_forward_run(ns, inputs):
 
 
 def describe_affine_forward(inputs):
-    return f"x of shape {shape_of(inputs['x'])}, w of shape {shape_of(inputs['w'])} and b of shape {shape_of(inputs['b'])}"
+    return (f"x of shape {shape_of(inputs['x'])}, w of shape {shape_of(inputs['w'])} and b of shape "
+            f"{shape_of(inputs['b'])}")
 
 
 def affine_backward_run(ns, inputs):

@@ -32,7 +32,8 @@ def net_inputs(rng, case):
 def describe_net(inputs):
     if "X" not in inputs:
         return f"a new net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}"
-    return f"X of shape {shape_of(inputs['X'])}, y of shape {shape_of(inputs['y'])}, reg {number(inputs['reg'], SETTING_DIGITS)}"
+    return (f"X of shape {shape_of(inputs['X'])}, y of shape {shape_of(inputs['y'])}, "
+            f"reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
 def layer_params(params, prefix, num_layers=2):
@@ -172,7 +173,8 @@ def layer_net_run(ns, inputs):
         "loss": snapshot(invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y)),
         "accuracy": snapshot(invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y)),
     }
-    grads = snapshot(as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y), "LayerNet.gradient"))
+    grads = snapshot(as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y),
+                             "LayerNet.gradient"))
     numeric = as_dict(invoke("LayerNet.numerical_gradient", method(net, "numerical_gradient", "LayerNet"), X, y),
                       "LayerNet.numerical_gradient")
     outputs.update({"gradient keys": keys_of(grads), **layer_params(grads, "gradient:"),
@@ -238,8 +240,8 @@ def train_gd_summary(inputs, outputs, namespace):
 def describe_scripted(inputs):
     steps = (f"{int(inputs['num_iters'])} iterations" if "num_iters" in inputs else
              f"batch_size {int(inputs['batch_size'])}, {int(inputs['num_epochs'])} epochs")
-    return (f"a scripted model on {len(inputs['y'])} rows, learning_rate {number(inputs['learning_rate'], SETTING_DIGITS)}, "
-            f"{steps}")
+    return (f"a scripted model on {len(inputs['y'])} rows, "
+            f"learning_rate {number(inputs['learning_rate'], SETTING_DIGITS)}, {steps}")
 
 
 def train_sgd_inputs(rng, case):
