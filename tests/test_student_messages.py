@@ -28,8 +28,8 @@ def student_folder(course, tmp_path):
 
 
 def test_wrapping_breaks_between_words_only():
-    line = "✘ relu_backward: `dx` differs at index (0, 0): got -0, expected -1.5 (case 1 of 3: x of shape " \
-           "(5, 4)). Hint: your dx matches masking with dout > 0; the mask comes from the forward input"
+    line = "✘ relu_backward: `dx` differs at index (0, 0): got 0, expected -1.5 (case 1 of 3: dout and cache of " \
+           "shape (5, 4)). Hint: your dx matches masking with dout > 0; the mask comes from the forward input"
     lines = wrapped(line)
     assert len(lines) > 1 and all(len(part) <= WRAP_WIDTH for part in lines)
     assert " ".join(part.strip() for part in lines) == line

@@ -6,7 +6,10 @@ batches, history) by training a scripted stand-in model instead of the student's
 """
 import numpy as np
 
-from . import Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack, upstream_gradient
+from . import (Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot, unpack,
+               upstream_gradient)
+from ..readable import SETTING_DIGITS, number
+from .layers import describe_scores
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYER_CLASSES, LAYERS, NETWORK
 
@@ -28,8 +31,9 @@ def net_inputs(rng, case):
 
 def describe_net(inputs):
     if "X" not in inputs:
-        return f"a new net with weight_scale {float(inputs['weight_scale']):.3g}"
-    return f"X of shape {shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}"
+        return f"a new net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}"
+    return (f"X of shape {shape_of(inputs['X'])}, y of shape {shape_of(inputs['y'])}, "
+            f"reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
 def layer_params(params, prefix, num_layers=2):
@@ -64,7 +68,7 @@ def two_layer_run(ns, inputs):
     net = call(ns, "TwoLayerNet", d, h, inputs["W2"].shape[1], 1e-2, float(inputs["reg"]))
     load_params(net, inputs, "TwoLayerNet")
     loss_fn = method(net, "loss", "TwoLayerNet")
-    scores = invoke("TwoLayerNet.loss", loss_fn, inputs["X"])
+    scores = snapshot(invoke("TwoLayerNet.loss", loss_fn, inputs["X"]))
     loss, grads = unpack(invoke("TwoLayerNet.loss", loss_fn, inputs["X"], inputs["y"]), "TwoLayerNet.loss(X, y)",
                          ("loss", "grads"))
     grads = as_dict(grads, "grads")
@@ -116,9 +120,10 @@ def affine_layer_inputs(rng, case):
 def affine_layer_run(ns, inputs):
     params = {"W": inputs["W"], "b": inputs["b"]}
     layer = call(ns, "Affine", params, "W", "b")
-    out = invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"])
+    out = snapshot(invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"]))
     dx = invoke("Affine.backward", method(layer, "backward", "Affine"), inputs["dout"])
-    outputs = {"out": out, "dx": dx, "dW": method(layer, "dW", "Affine"), "db": method(layer, "db", "Affine")}
+    outputs = {name: snapshot(value) for name, value in
+               (("out", out), ("dx", dx), ("dW", method(layer, "dW", "Affine")), ("db", method(layer, "db", "Affine")))}
     params["W"] = inputs["W_next"]  # a training step that rebinds the array
     outputs["out after params['W'] is rebound"] = invoke("Affine.forward", layer.forward, inputs["x"])
     return outputs
@@ -132,7 +137,7 @@ def relu_layer_inputs(rng, case):
 
 def relu_layer_run(ns, inputs):
     layer = call(ns, "Relu")
-    out = invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"])
+    out = snapshot(invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"]))
     return {"out": out, "dx": invoke("Relu.backward", method(layer, "backward", "Relu"), inputs["dout"])}
 
 
@@ -144,8 +149,8 @@ def softmax_layer_inputs(rng, case):
 
 def softmax_layer_run(ns, inputs):
     layer = call(ns, "SoftmaxWithLoss")
-    loss = invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
-                  inputs["y"])
+    loss = snapshot(invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
+                           inputs["y"]))
     return {"loss": loss, "dscores": invoke("SoftmaxWithLoss.backward", method(layer, "backward", "SoftmaxWithLoss"))}
 
 
@@ -164,15 +169,16 @@ def layer_net_run(ns, inputs):
     load_params(net, inputs, "LayerNet")
     X, y = inputs["X"], inputs["y"]
     outputs = {
-        "scores": invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X),
-        "loss": invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y),
-        "accuracy": invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y),
+        "scores": snapshot(invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X)),
+        "loss": snapshot(invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y)),
+        "accuracy": snapshot(invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y)),
     }
-    grads = as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y), "LayerNet.gradient")
+    grads = snapshot(as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y),
+                             "LayerNet.gradient"))
     numeric = as_dict(invoke("LayerNet.numerical_gradient", method(net, "numerical_gradient", "LayerNet"), X, y),
                       "LayerNet.numerical_gradient")
     outputs.update({"gradient keys": keys_of(grads), **layer_params(grads, "gradient:"),
-                    **layer_params(numeric, "numerical_gradient:")})
+                    **snapshot(layer_params(numeric, "numerical_gradient:"))})
     net.params["W2"] = inputs["W2_next"]  # a training step that rebinds the array
     outputs["loss after params['W2'] is rebound"] = invoke("LayerNet.loss", net.loss, X, y)
     return outputs
@@ -234,8 +240,8 @@ def train_gd_summary(inputs, outputs, namespace):
 def describe_scripted(inputs):
     steps = (f"{int(inputs['num_iters'])} iterations" if "num_iters" in inputs else
              f"batch_size {int(inputs['batch_size'])}, {int(inputs['num_epochs'])} epochs")
-    return (f"a scripted model on {len(inputs['y'])} rows, learning_rate {float(inputs['learning_rate']):.3g}, "
-            f"{steps}")
+    return (f"a scripted model on {len(inputs['y'])} rows, "
+            f"learning_rate {number(inputs['learning_rate'], SETTING_DIGITS)}, {steps}")
 
 
 def train_sgd_inputs(rng, case):
@@ -266,12 +272,12 @@ def train_sgd_summary(inputs, outputs, namespace):
 register(
     Task("TwoLayerNet", two_layer_inputs, two_layer_run, describe_net, summarize=two_layer_summary,
          stand_ins=NETWORK),
-    Task("Affine", affine_layer_inputs, affine_layer_run, lambda i: f"x of shape {shape_of(i['x'])}",
-         stand_ins=LAYERS[:2]),
-    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x of shape {shape_of(i['x'])}", stand_ins=LAYERS[2:]),
-    Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run,
-         lambda i: f"scores of shape {shape_of(i['scores'])}{' around 1000' if i['scores'].mean() > 500 else ''}",
-         stand_ins=("softmax_loss",)),
+    Task("Affine", affine_layer_inputs, affine_layer_run,
+         lambda i: f"params['W'] of shape {shape_of(i['W'])}, x of shape {shape_of(i['x'])} and dout of shape "
+                   f"{shape_of(i['dout'])}", stand_ins=LAYERS[:2]),
+    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x and dout of shape {shape_of(i['x'])}",
+         stand_ins=LAYERS[2:]),
+    Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run, describe_scores, stand_ins=("softmax_loss",)),
     Task("LayerNet", layer_net_inputs, layer_net_run, describe_net,
          stand_ins=(*NETWORK, "numerical_gradient", *LAYER_CLASSES)),
     Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary),

@@ -66,4 +66,7 @@ MISTAKES = [
             "per epoch", (STEP + DECAY, STEP + DECAY.replace("            ", "                "))),
     mistake("Solver", "no_restore", "train() must end by putting the best validation params back into model.params",
             ("        self.model.params.update(self.best_params)", "")),
+    mistake("sgd", "in_place", "your step writes into w (w -= ...), the caller's array: return a new array, "
+            "next_w = w - learning_rate * dw", ('next_w = w - config["learning_rate"] * dw',
+                                                 'w -= config["learning_rate"] * dw\n    next_w = w')),
 ]

@@ -52,8 +52,9 @@ class Task:
 
 
 def run_case(task, namespace, inputs):
-    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call, plus the
-    same again with the stand-ins' prefix for a run with stand-ins for the task's notebook-1 functions.
+    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call (the judge
+    reports an input changed in place before any value), plus the same again with the stand-ins' prefix
+    for a run with stand-ins for the task's notebook-1 functions.
 
     Never raises: a failure becomes {"error": message}.
     """
@@ -68,13 +69,28 @@ def run_case(task, namespace, inputs):
 def run_once(task, namespace, inputs):
     args = copy.deepcopy(inputs)
     try:
-        outputs = dict(task.run(namespace, args))
+        # copies, so a later run (with stand-ins, or the next case) that writes into an array the student's
+        # code keeps cannot change what this run returned
+        outputs = {name: snapshot(value) for name, value in task.run(namespace, args).items()}
     except StudentError as error:
         return {"error": str(error)}
     except Exception as error:  # the task's own code tripped over a malformed return value
         return {"error": f"{type(error).__name__}: {error}"}
-    outputs.update({f"input:{name}": value for name, value in args.items() if isinstance(value, np.ndarray)})
+    outputs.update({f"input:{name}": value.copy() for name, value in args.items() if isinstance(value, np.ndarray)})
     return outputs
+
+
+def snapshot(value):
+    """An output as it is when recorded: a copy, so a later call that writes into the same array (an update
+    rule that changes w in place and returns it, a layer that reuses a buffer) cannot change what was
+    recorded. Run functions record through it every output that a later call of the student's code could
+    reach."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # an object that cannot be copied is recorded as it is (it is no number anyway)
+        return value
 
 
 def summarized(task, inputs, cases, namespace):

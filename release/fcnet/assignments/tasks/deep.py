@@ -12,8 +12,9 @@ import tempfile
 import numpy as np
 
 from .. import datasets
-from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
-               unpack)
+from ..readable import SETTING_DIGITS, number
+from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot,
+               timed, unpack)
 from .scripted import ScriptedModel, batch_checks, batches
 from .standins import NETWORK
 from .two_layer import init_checks, layer_params, seeds_inputs, time_checks
@@ -64,9 +65,9 @@ def net_inputs(rng, case):
 def describe_net(inputs):
     activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
     if "X" not in inputs:
-        return f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}"
+        return f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}"
     return (f"{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
-            f"{shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}")
+            f"{shape_of(inputs['X'])}, reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
 def new_net(ns, inputs, **options):
@@ -87,7 +88,7 @@ def net_run(ns, inputs):
     params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
     params.update(layer_params(inputs, "", num_layers))
     loss_fn = method(net, "loss", "FullyConnectedNet")
-    scores = invoke("FullyConnectedNet.loss", loss_fn, inputs["X"])
+    scores = snapshot(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"]))
     loss, grads = unpack(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"], inputs["y"]),
                          "FullyConnectedNet.loss(X, y)", ("loss", "grads"))
     grads = as_dict(grads, "grads")
@@ -134,25 +135,45 @@ def update_inputs(rule):
 
 
 def update_run(rule):
+    """The two parameters take turns for STEPS steps, each with its own config. The rule gets copies of the
+    case's arrays; `w` and `dw` are compared with what was passed after every call (the first change is
+    recorded as `input:w` / `input:dw`: a rule must never change them), and every next_w is recorded as a
+    snapshot, since a later step may write into the very array a rule returned."""
     def run(ns, inputs):
         settings = {name: float(inputs[name]) for name in HYPERPARAMETERS[rule] if name in inputs}
-        weights = {"a": inputs["w_a"], "b": inputs["w_b"]}
+        weights = {tag: inputs[f"w_{tag}"].copy() for tag in "ab"}
         configs = {tag: dict(settings) if settings else None for tag in "ab"}
-        outputs = {}
-        for step in range(STEPS):  # the two parameters take turns, each with its own config
+        passed = {"w": inputs["w_a"].copy(), "dw": inputs["dw_a"][0].copy()}  # unchanged unless a call changes them
+        changed, outputs = {}, {}
+        for step in range(STEPS):
             for tag in "ab":
-                result = unpack(call(ns, rule, weights[tag], inputs[f"dw_{tag}"][step], configs[tag]), rule,
+                arguments = {"w": weights[tag], "dw": inputs[f"dw_{tag}"][step].copy()}
+                before = {name: snapshot(value) for name, value in arguments.items()}
+                result = unpack(call(ns, rule, arguments["w"], arguments["dw"], configs[tag]), rule,
                                 ("next_w", "config"))
+                for name, value in arguments.items():
+                    if name not in changed and not same_array(value, before[name]):
+                        changed[name] = snapshot(value)
                 weights[tag], configs[tag] = result[0], as_dict(result[1], f"the config {rule} returns")
                 label = "w" if tag == "a" else "a second parameter"
-                outputs[f"{label} after step {step + 1}"] = weights[tag]
-        return outputs
+                outputs[f"{label} after step {step + 1}"] = snapshot(weights[tag])
+        return {**{f"input:{name}": changed.get(name, value) for name, value in passed.items()}, **outputs}
     return run
 
 
+def same_array(value, before):
+    """False when an array passed to the student's code was written into (NaN equal to NaN)."""
+    if not isinstance(value, np.ndarray):
+        return True
+    return value.shape == before.shape and np.array_equal(value, before, equal_nan=value.dtype.kind in "fc")
+
+
 def describe_update(inputs):
-    settings = [f"{name} {float(value):.3g}" for name, value in inputs.items() if value.ndim == 0]
-    return f"{STEPS} steps from w of shape {shape_of(inputs['w_a'])}, " + (", ".join(settings) or "default config")
+    names = [name for name in inputs if inputs[name].ndim == 0]
+    config = "{" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
+        if names else "None (the defaults)"
+    return (f"w and dw of shape {shape_of(inputs['w_a'])}, config {config}; {STEPS} steps, taking turns with a "
+            f"second parameter of shape {shape_of(inputs['w_b'])}")
 
 
 # --- Solver ------------------------------------------------------------------------------------
@@ -224,7 +245,7 @@ def solver_summary(inputs, outputs, namespace):
 
 def describe_solver(inputs):
     return (f"{len(inputs['y_train'])} training rows, batch_size {int(inputs['batch_size'])}, "
-            f"{int(inputs['num_epochs'])} epochs, lr_decay {float(inputs['lr_decay']):.3g}"
+            f"{int(inputs['num_epochs'])} epochs, lr_decay {number(inputs['lr_decay'], SETTING_DIGITS)}"
             + (", with a checkpoint" if inputs["checkpoint"] else ""))
 
 
@@ -287,7 +308,7 @@ def training_summary(name):
 
 
 register(
-    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds of shape {shape_of(i['preds'])}"),
+    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds and targets of shape {shape_of(i['preds'])}"),
     Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
          stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward")),
     *(Task(rule, update_inputs(rule), update_run(rule), describe_update) for rule in HYPERPARAMETERS),

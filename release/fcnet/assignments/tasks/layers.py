@@ -8,6 +8,7 @@ overflows) and integer input to the numerical gradient.
 """
 import numpy as np
 
+from ..readable import number
 from . import Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
@@ -20,6 +21,13 @@ def batch_shape(rng, case):
 
 def describe_x(inputs):
     return f"x of shape {shape_of(inputs['x'])}"
+
+
+def describe_scores(inputs):
+    """The arguments of a loss: scores (and where they lie, when a softmax could overflow) and labels y."""
+    scores = inputs["scores"]
+    around = " around 1000" if scores.mean() > 500 else ""
+    return f"scores of shape {shape_of(scores)}{around} and y of shape {shape_of(inputs['y'])}"
 
 
 # --- rel_error -------------------------------------------------------------------------------
@@ -59,7 +67,12 @@ def numerical_gradient_run(ns, inputs):
 
 def describe_numerical_gradient(inputs):
     kind = "an integer" if inputs["x"].dtype.kind == "i" else "a float"
-    return f"{kind} x of shape {shape_of(inputs['x'])}"
+    return f"f, {kind} x of shape {shape_of(inputs['x'])} and h = {number(inputs['h'])}"
+
+
+def describe_numerical_gradient_array(inputs):
+    return (f"f, x of shape {shape_of(inputs['x'])}, dout of shape {shape_of(inputs['dout'])} and "
+            f"h = {number(inputs['h'])}")
 
 
 def numerical_gradient_array_inputs(rng, case):
@@ -96,6 +109,11 @@ def affine_forward_run(ns, inputs):
     result = call(ns, "affine_forward", inputs["x"], inputs["w"], inputs["b"])
     out, _ = unpack(result, "affine_forward", ("out", "cache"))
     return {"out": out}
+
+
+def describe_affine_forward(inputs):
+    return (f"x of shape {shape_of(inputs['x'])}, w of shape {shape_of(inputs['w'])} and b of shape "
+            f"{shape_of(inputs['b'])}")
 
 
 def affine_backward_run(ns, inputs):
@@ -167,21 +185,16 @@ def loss_task(name):
         loss, dscores = unpack(call(ns, name, inputs["scores"], inputs["y"]), name, ("loss", "dscores"))
         return {"loss": loss, "dscores": dscores}
 
-    def describe(inputs):
-        scores = inputs["scores"]
-        around = " around 1000" if scores.mean() > 500 else ""
-        return f"scores of shape {shape_of(scores)}{around}"
-
-    return Task(name, loss_inputs, run, describe)
+    return Task(name, loss_inputs, run, describe_scores)
 
 
 NOTEBOOK_TASKS = (
-    Task("rel_error", rel_error_inputs, rel_error_run, lambda inputs: f"x of shape {shape_of(inputs['x'])}"),
+    Task("rel_error", rel_error_inputs, rel_error_run, lambda inputs: f"x and y of shape {shape_of(inputs['x'])}"),
     Task("numerical_gradient", numerical_gradient_inputs, numerical_gradient_run, describe_numerical_gradient,
          rtol=1e-7),
-    Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run, describe_x,
-         rtol=1e-7),
-    Task("affine_forward", affine_inputs, affine_forward_run, describe_x),
+    Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run,
+         describe_numerical_gradient_array, rtol=1e-7),
+    Task("affine_forward", affine_inputs, affine_forward_run, describe_affine_forward),
     Task("affine_backward", affine_inputs, affine_backward_run, describe_affine_backward),
     forward_task("relu_forward"),
     backward_task("relu_backward"),
