@@ -285,3 +285,141 @@ VARIANTS = {
                                  numerical_gradient_array_backwards, numerical_gradient_array_copies),
     "LayerNet": (LayerNetExplicit, LayerNetStableSoftmax, LayerNetOwnLoop, LayerNetVectorised),
 }
+
+
+# --- other exact formulas, one or two students' versions each ----------------------------------------
+
+def rel_error_divide_first(x, y):
+    x, y = np.array(x, dtype=float), np.array(y, dtype=float)
+    denominator = np.maximum(np.abs(x) + np.abs(y), 1e-8)
+    return np.max(np.abs(x - y) / denominator)
+
+
+def affine_forward_dot(x, w, b):
+    out = np.dot(x.reshape(x.shape[0], np.prod(x.shape[1:])), w) + b
+    return out, (x, w, b)
+
+
+def affine_forward_einsum(x, w, b):
+    return np.einsum("nd,dm->nm", x.reshape(len(x), -1), w) + b[None, :], (x, w, b)
+
+
+def affine_backward_einsum(dout, cache):
+    x, w, b = cache
+    x_rows = x.reshape(x.shape[0], -1)
+    dx = np.einsum("nm,dm->nd", dout, w).reshape(x.shape)
+    dw = np.einsum("nd,nm->dm", x_rows, dout)
+    db = np.einsum("nm->m", dout)
+    return dx, dw, db
+
+
+def relu_forward_multiply(x):
+    out = x * (x > 0)
+    return out, x
+
+
+def relu_backward_where(dout, cache):
+    return np.where(cache > 0, dout, 0.0)
+
+
+def sigmoid_forward_tanh(x):
+    out = 0.5 * (1 + np.tanh(0.5 * x))
+    return out, out
+
+
+def sigmoid_backward_squares(dout, cache):
+    return dout * (cache - cache ** 2)
+
+
+def tanh_forward_exp(x):
+    e_plus, e_minus = np.exp(x), np.exp(-x)
+    out = (e_plus - e_minus) / (e_plus + e_minus)
+    return out, out
+
+
+def tanh_backward_factored(dout, cache):
+    return dout * (1 - cache) * (1 + cache)
+
+
+def svm_loss_per_row(scores, y):
+    num_train, num_classes = scores.shape
+    loss, dscores = 0.0, np.zeros(scores.shape)
+    for i in range(num_train):
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[i, j] - scores[i, y[i]] + 1
+            if margin > 0:
+                loss += margin
+                dscores[i, j] += 1
+                dscores[i, y[i]] -= 1
+    return loss / num_train, dscores / num_train
+
+
+def mse_loss_mean(preds, targets):
+    n = preds.shape[0]
+    diff = preds - targets
+    return 0.5 * np.mean(np.sum(diff * diff, axis=1)), diff * (1.0 / n)
+
+
+def sgd_in_steps(w, dw, config=None):
+    if config is None:
+        config = {}
+    lr = config.get("learning_rate", 1e-2)
+    config["learning_rate"] = lr
+    return w + (-lr) * dw, config
+
+
+def sgd_momentum_in_place(w, dw, config=None):
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = np.copy(config.get("velocity", np.zeros_like(w)))
+    v *= config["momentum"]
+    v -= config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+def rmsprop_squares(w, dw, config=None):
+    config = config if config is not None else {}
+    lr, decay = config.setdefault("learning_rate", 1e-2), config.setdefault("decay_rate", 0.99)
+    eps = config.setdefault("epsilon", 1e-8)
+    cache = config.get("cache", np.zeros_like(w))
+    cache = cache + (1 - decay) * (dw ** 2 - cache)
+    config["cache"] = cache
+    return w - lr * dw / (np.sqrt(cache) + eps), config
+
+
+def adam_powers(w, dw, config=None):
+    if config is None:
+        config = {}
+    for key, value in (("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)):
+        config.setdefault(key, value)
+    b1, b2 = config["beta1"], config["beta2"]
+    t = config.get("t", 0) + 1
+    m = b1 * config.get("m", np.zeros_like(w)) + (1 - b1) * dw
+    v = b2 * config.get("v", np.zeros_like(w)) + (1 - b2) * dw * dw
+    config.update(t=t, m=m, v=v)
+    m_hat = m / (1 - np.power(b1, t))
+    v_hat = v / (1 - np.power(b2, t))
+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+
+
+OTHER_VARIANTS = {
+    "rel_error": (rel_error_divide_first,),
+    "affine_forward": (affine_forward_dot, affine_forward_einsum),
+    "affine_backward": (affine_backward_einsum,),
+    "relu_forward": (relu_forward_multiply,),
+    "relu_backward": (relu_backward_where,),
+    "sigmoid_forward": (sigmoid_forward_tanh,),
+    "sigmoid_backward": (sigmoid_backward_squares,),
+    "tanh_forward": (tanh_forward_exp,),
+    "tanh_backward": (tanh_backward_factored,),
+    "svm_loss": (svm_loss_per_row,),
+    "mse_loss": (mse_loss_mean,),
+    "sgd": (sgd_in_steps,),
+    "sgd_momentum": (sgd_momentum_in_place,),
+    "rmsprop": (rmsprop_squares,),
+    "adam": (adam_powers,),
+}

@@ -65,6 +65,12 @@ def test_correct_variants_lose_no_point(name):
         f"first: {lost[:3]}"
 
 
+@pytest.mark.parametrize("name", list(correct_variants.OTHER_VARIANTS))
+def test_other_exact_formulas_written_another_way_lose_no_point(name):
+    lost = lost_points(name, correct_variants.OTHER_VARIANTS[name], SEEDS)
+    assert lost == [], f"{len(lost)} gradings lost points; first: {lost[:3]}"
+
+
 @pytest.mark.parametrize("name", list(correct_variants.VARIANTS))
 def test_known_mistakes_still_fail_on_every_seed(name, monkeypatch):
     # the mistakes' own outputs only choose a hint, never the points: skip that step to save time
