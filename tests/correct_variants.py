@@ -423,3 +423,13 @@ OTHER_VARIANTS = {
     "rmsprop": (rmsprop_squares,),
     "adam": (adam_powers,),
 }
+
+
+# a whole notebook 1 in those other styles, for the objects of notebooks 2-3 that call it
+NOTEBOOK1_ANOTHER_WAY = {
+    "affine_forward": affine_forward_einsum, "affine_backward": affine_backward_einsum,
+    "relu_forward": relu_forward_multiply, "relu_backward": relu_backward_where,
+    "sigmoid_forward": sigmoid_forward_tanh, "sigmoid_backward": sigmoid_backward_squares,
+    "tanh_forward": tanh_forward_exp, "tanh_backward": tanh_backward_factored,
+    "softmax_loss": softmax_loss_logsumexp, "mse_loss": mse_loss_mean,
+}
