@@ -4,6 +4,7 @@ Used by the visible self-checks (in the student's kernel, against shipped fixtur
 grader (in its own process, against the reference). Only the grader's verdicts award points.
 """
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -105,7 +106,7 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     """
     failures = []
     for index, (got, expected) in enumerate(zip(got_cases, expected_cases)):
-        difference = case_difference(got, expected, tolerances_for(task, inputs[index]))
+        difference = case_difference(got, expected, partial(task.tolerance, inputs[index]))
         if difference is not None:
             failures.append((index, difference))
     total = len(expected_cases)
@@ -117,15 +118,10 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
     theirs = [(hint, [split(case)[part] or {} for case in cases]) for hint, cases in mistakes]
     hint = matching_mistake(split(got_cases[index])[part] or {}, name, theirs, index,
-                            tolerances_for(task, inputs[index]))
+                            partial(task.tolerance, inputs[index]))
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)
-
-
-def tolerances_for(task, inputs):
-    """expected outputs -> their tolerances on this case (task.tolerance reads scales from both)."""
-    return lambda expected: task.tolerance(inputs, expected)
 
 
 def case_difference(got, expected, tolerances):

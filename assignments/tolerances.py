@@ -13,8 +13,10 @@ its run with stand-ins), so scales read from them fit either run.
 """
 import numpy as np
 
-EPS = np.finfo(np.float64).eps  # the notebooks compute in float64 (float32 only in a fresh net's params,
-ULPS = 16 * EPS  # judged by statistics); a few ulp: a handful of roundings plus a BLAS's blocked sums
+# graded values are float64 (notebook 1 asks for float64 gradient checks; FullyConnectedNet's dtype=np.float32
+# appears only in its initialisation case, judged by statistics)
+EPS = np.finfo(np.float64).eps
+ULPS = 16 * EPS  # a few ulp: a handful of roundings, with room for a BLAS's blocked and pairwise sums
 EXACT = (0.0, ULPS)  # elementwise formulas without cancellation (masks, copies, products, ratios)
 
 
@@ -40,11 +42,13 @@ def softmax_scale(scores):
     return 1.0 + np.max(np.abs(scores), axis=1)
 
 
-def finite_difference(f_scale, h, rtol=ULPS):
+def finite_difference(f_scale, h, x_scale):
     """(atol, rtol) of a centred difference of a function whose value rounds at a few ulp of `f_scale`:
     each of f(x + h), f(x - h) may differ by that much, and the difference is divided by 2h. Both sides
-    use the same h and formula, so the truncation error (~h^2 f''' / 6) is common to them and cancels."""
-    return ULPS * float(f_scale) / float(h), rtol
+    use the same h and formula, so the truncation error (h^2 f'(3) / 6) is common to them and cancels.
+    Dividing by the step actually taken, (x + h) - (x - h), is as valid as dividing by 2h: the two differ
+    by a rounding of x + h, a relative ~eps |x| / h (x_scale: the largest |x|)."""
+    return ULPS * float(f_scale) / float(h), ULPS + 2 * EPS * float(x_scale) / float(h)
 
 
 def network_scales(X, layers, reg, head="softmax", y=None, weight_margin=0.0):

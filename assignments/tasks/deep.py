@@ -12,7 +12,7 @@ import tempfile
 import numpy as np
 
 from .. import datasets
-from ..tolerances import ULPS, floor, network_scales
+from ..tolerances import floor, network_scales
 from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
                unpack)
 from .scripted import ScriptedModel, batch_checks, batches
