@@ -187,10 +187,8 @@ class LayerNetStableSoftmax:
         self.params = {"W1": weight_init_std * np.random.randn(input_size, hidden_size), "b1": np.zeros(hidden_size),
                        "W2": weight_init_std * np.random.randn(hidden_size, output_size), "b2": np.zeros(output_size)}
         self.reg = reg
-        self.layers = OrderedDict()  # noqa: F821
-        self.layers["Affine1"] = Affine(self.params, "W1", "b1")  # noqa: F821
-        self.layers["Relu1"] = Relu()  # noqa: F821
-        self.layers["Affine2"] = Affine(self.params, "W2", "b2")  # noqa: F821
+        self.layers = OrderedDict([("Affine1", Affine(self.params, "W1", "b1")), ("Relu1", Relu()),  # noqa: F821
+                                   ("Affine2", Affine(self.params, "W2", "b2"))])  # noqa: F821
         self.last_layer = SoftmaxWithLoss()  # noqa: F821
 
     def predict(self, x):
