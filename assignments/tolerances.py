@@ -42,6 +42,23 @@ def softmax_scale(scores):
     return 1.0 + np.max(np.abs(scores), axis=1)
 
 
+def softmax_tolerance(scores, dout=1.0):
+    """{loss, dscores} of a softmax cross-entropy: its probabilities come from score differences as large as
+    each row's largest |score|, and lose that many ulp (hundreds for scores around 1000), in the loss (a mean
+    over rows) and in dscores ((p - onehot) / N, times dout)."""
+    rows = softmax_scale(scores)
+    dscores = np.repeat(rows[:, None], scores.shape[1], axis=1) / len(scores)
+    return {"loss": floor(np.mean(rows)), "dscores": floor(dscores * np.abs(dout))}
+
+
+def affine_scales(x, w, b, dout):
+    """Magnitudes of the terms of affine_forward's out and of affine_backward's dx, dw, db: three matrix
+    products and a sum over rows, each at a few ulp of its terms' magnitudes in another summation order."""
+    rows = x.reshape(len(x), -1)
+    return {"out": matmul_scale(rows, w) + np.abs(b), "dx": matmul_scale(dout, w.T).reshape(x.shape),
+            "dw": matmul_scale(rows.T, dout), "db": np.abs(dout).sum(axis=0)}
+
+
 def finite_difference(f_scale, h, x_scale):
     """(atol, rtol) of a centred difference of a function whose value rounds at a few ulp of `f_scale`:
     each of f(x + h), f(x - h) may differ by that much, and the difference is divided by 2h. Both sides

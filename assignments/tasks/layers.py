@@ -8,7 +8,7 @@ overflows) and integer input to the numerical gradient.
 """
 import numpy as np
 
-from ..tolerances import exact, finite_difference, floor, matmul_scale, softmax_scale
+from ..tolerances import affine_scales, exact, finite_difference, floor, softmax_tolerance
 from . import Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
@@ -120,20 +120,10 @@ def affine_forward_run(ns, inputs):
     return {"out": out}
 
 
-def flat(x):
-    return x.reshape(x.shape[0], -1)
-
-
-def affine_forward_tolerance(inputs, expected):
-    # a matrix product summed in another order: a few ulp of sum |x_ik| |w_kj| + |b_j|
-    return {"out": floor(matmul_scale(flat(inputs["x"]), inputs["w"]) + np.abs(inputs["b"]))}
-
-
-def affine_backward_tolerance(inputs, expected):
-    # three products (the last a sum over rows), each at a few ulp of the magnitudes of its terms
-    x, w, dout = inputs["x"], inputs["w"], inputs["dout"]
-    return {"dx": floor(matmul_scale(dout, w.T).reshape(x.shape)), "dw": floor(matmul_scale(flat(x).T, dout)),
-            "db": floor(np.abs(dout).sum(axis=0))}
+def affine_tolerance(inputs, expected):
+    # the products of affine_forward and affine_backward in another summation order
+    scales = affine_scales(inputs["x"], inputs["w"], inputs["b"], inputs["dout"])
+    return {name: floor(scale) for name, scale in scales.items()}
 
 
 def affine_backward_run(ns, inputs):
@@ -230,15 +220,6 @@ def loss_task(name):
     return Task(name, loss_inputs, run, describe, tolerance=LOSS_TOLERANCES[name])
 
 
-def softmax_tolerance(scores, dout=1.0):
-    """{loss, dscores} of a softmax cross-entropy: its probabilities come from score differences as large as
-    each row's largest |score|, and lose that many ulp (hundreds for scores around 1000), in the loss (a mean
-    over rows) and in dscores ((p - onehot) / N, times dout)."""
-    rows = softmax_scale(scores)
-    dscores = np.repeat(rows[:, None], scores.shape[1], axis=1) / len(scores)
-    return {"loss": floor(np.mean(rows)), "dscores": floor(dscores * np.abs(dout))}
-
-
 def svm_tolerance(inputs, expected):
     # the margins s - s_y + 1 cancel, so the loss rounds at a few ulp of sum(|s| + |s_y| + 1) / N; dscores
     # counts violations over N: exact
@@ -259,9 +240,9 @@ NOTEBOOK_TASKS = (
          tolerance=numerical_gradient_tolerance),
     Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run, describe_x,
          tolerance=numerical_gradient_array_tolerance),
-    Task("affine_forward", affine_inputs, affine_forward_run, describe_x, tolerance=affine_forward_tolerance),
+    Task("affine_forward", affine_inputs, affine_forward_run, describe_x, tolerance=affine_tolerance),
     Task("affine_backward", affine_inputs, affine_backward_run, describe_affine_backward,
-         tolerance=affine_backward_tolerance),
+         tolerance=affine_tolerance),
     forward_task("relu_forward"),
     backward_task("relu_backward"),
     forward_task("sigmoid_forward", caches_output=True),

@@ -6,9 +6,8 @@ batches, history) by training a scripted stand-in model instead of the student's
 """
 import numpy as np
 
-from ..tolerances import ULPS, exact, finite_difference, floor, matmul_scale, network_scales
+from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, network_scales, softmax_tolerance
 from . import Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack, upstream_gradient
-from .layers import flat, softmax_tolerance
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYERS, NETWORK, WEIGHT_SHIFT
 
@@ -150,13 +149,12 @@ def affine_layer_run(ns, inputs):
 
 
 def affine_layer_tolerance(inputs, expected):
-    # affine_forward/affine_backward's products (with the stand-ins' shifted weights in the other run)
-    x, dout = flat(inputs["x"]), inputs["dout"]
-    W, W_next = (np.abs(inputs[name]) + WEIGHT_SHIFT for name in ("W", "W_next"))
-    return {"out": floor(matmul_scale(x, W) + np.abs(inputs["b"])),
-            "dx": floor(matmul_scale(dout, W.T).reshape(inputs["x"].shape)),
-            "dW": floor(matmul_scale(x.T, dout)), "db": floor(np.abs(dout).sum(axis=0)),
-            "out after params['W'] is rebound": floor(matmul_scale(x, W_next) + np.abs(inputs["b"]))}
+    # affine_forward/affine_backward's products, with |W| + the stand-ins' shift to cover their run too
+    x, b, dout = inputs["x"], inputs["b"], inputs["dout"]
+    scales = affine_scales(x, np.abs(inputs["W"]) + WEIGHT_SHIFT, b, dout)
+    rebound = affine_scales(x, np.abs(inputs["W_next"]) + WEIGHT_SHIFT, b, dout)["out"]
+    return {"out": floor(scales["out"]), "dx": floor(scales["dx"]), "dW": floor(scales["dw"]),
+            "db": floor(scales["db"]), "out after params['W'] is rebound": floor(rebound)}
 
 
 def relu_layer_inputs(rng, case):
