@@ -158,6 +158,7 @@ def matching_mistake(got, name, mistakes, index, tolerances):
     if name.startswith("ok:"):
         return None
     for hint, theirs in candidates:
-        if name in theirs and compare_values(name, got[name], theirs[name], tolerances(theirs).get(name, EXACT)) is None:
+        tolerance = tolerances(theirs).get(name, EXACT)
+        if name in theirs and compare_values(name, got[name], theirs[name], tolerance) is None:
             return hint
     return None

@@ -200,7 +200,8 @@ def layer_net_tolerance(inputs, expected):
     scales = net_scales(inputs, expected)
     rebound = net_scales(inputs, {"loss": expected.get("loss after params['W2'] is rebound", 0.0)}, inputs["W2_next"])
     largest = max(np.abs(inputs[name]).max() for name in PARAM_NAMES)
-    return {**net_tolerance(inputs, expected, "gradient:"), "loss after params['W2'] is rebound": floor(rebound["loss"]),
+    return {**net_tolerance(inputs, expected, "gradient:"),
+            "loss after params['W2'] is rebound": floor(rebound["loss"]),
             **{f"numerical_gradient:{name}": finite_difference(scales["loss"], NUMERICAL_STEP, largest)
                for name in PARAM_NAMES}}
 
