@@ -4,12 +4,14 @@ Used by the visible self-checks (in the student's kernel, against shipped fixtur
 grader (in its own process, against the reference). Only the grader's verdicts award points.
 """
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from .readable import SETTING_DIGITS, quantity
 from .payload import Unusable
 from .tasks.standins import split
+from .tolerances import EXACT
 
 
 @dataclass(frozen=True)
@@ -23,8 +25,10 @@ class Judgement:
         return self.passed / self.total if self.total else 0.0
 
 
-def first_difference(got, expected, rtol):
+def first_difference(got, expected, tolerances):
     """None when the two case outputs agree, else (output name, sentence).
+
+    tolerances: {output name: (atol, rtol)} (see tolerances.py); outputs not named there get EXACT.
 
     Inputs changed in place (`input:<name>` outputs) are reported before any value: a changed input is the
     cause a student must fix first, and it can make every later value differ. Outputs named `ok:<claim>`
@@ -40,7 +44,7 @@ def first_difference(got, expected, rtol):
             continue
         if name not in got:
             return name, f"no `{name}` was returned"
-        problem = compare_values(name, got[name], want, rtol)
+        problem = compare_values(name, got[name], want, tolerances.get(name, EXACT))
         if problem and name.startswith("ok:"):
             details = ", ".join(f"{key[5:]} {quantity(key, value, SETTING_DIGITS)}" for key, value in got.items()
                                 if key.startswith("info:"))
@@ -56,8 +60,9 @@ def compared(outputs):
     return sorted(names, key=lambda name: not name.startswith("input:"))
 
 
-def compare_values(name, got, want, rtol):
-    """One sentence describing how `got` differs from `want`, or None when they agree."""
+def compare_values(name, got, want, tolerance):
+    """One sentence describing how `got` differs from `want`, or None when they agree: within tolerance =
+    (atol, rtol), |got - want| <= atol + rtol * |want| elementwise (atol may be an array shaped like want)."""
     if name.startswith("input:"):
         if isinstance(got, Unusable) or np.shape(got) != np.shape(want) or not np.array_equal(got, want):
             return f"the input `{name[6:]}` was changed in place; work on a copy or build new arrays"
@@ -79,15 +84,20 @@ def compare_values(name, got, want, rtol):
     if bad.any():
         return f"`{name}` contains {'NaN' if np.isnan(got[bad]).any() else 'inf'}{at(bad, want.ndim)}"
     same_non_finite = ~np.isfinite(got) & ((np.isnan(got) & np.isnan(want)) | (got == want))
+    atol, rtol = tolerance
+    if np.ndim(atol) and np.shape(atol) != want.shape:  # expected outputs shaped otherwise (a mistake's)
+        atol = np.max(atol)
     with np.errstate(invalid="ignore"):
-        error = np.abs(got - want) / np.maximum(1e-8, np.abs(got) + np.abs(want))
-    # NaN error: a number where NaN or inf was expected, or infs of opposite signs
-    error = np.where(same_non_finite, 0.0, np.where(np.isnan(error), np.inf, error))
-    if not (error > rtol).any():
+        beyond = np.abs(got - want) - (atol + rtol * np.abs(want))  # > 0: outside the tolerance
+    # NaN: a number where NaN or inf was expected, or infs of opposite signs
+    beyond = np.where(same_non_finite, 0.0, np.where(np.isnan(beyond), np.inf, beyond))
+    if not (beyond > 0).any():
         return None
-    worst = np.unravel_index(np.argmax(error), error.shape) if error.ndim else ()
-    return (f"`{name}` differs{at_index(worst)}: got {quantity(name, got[worst])}, expected "
-            f"{quantity(name, want[worst])} (relative error {error[worst]:.1e})")
+    worst = np.unravel_index(np.argmax(beyond), beyond.shape) if beyond.ndim else ()
+    difference, expected = abs(got[worst] - want[worst]), want[worst]
+    error = "" if not np.isfinite(expected) else f" (relative error {difference / abs(expected):.1e})" if expected \
+        else f" (absolute error {difference:.1e})"
+    return f"`{name}` differs{at_index(worst)}: got {quantity(name, got[worst])}, expected {quantity(name, expected)}{error}"
 
 
 def at(mask, ndim):
@@ -106,7 +116,7 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     """
     failures = []
     for index, (got, expected) in enumerate(zip(got_cases, expected_cases)):
-        difference = case_difference(got, expected, task.rtol)
+        difference = case_difference(got, expected, partial(task.tolerance, inputs[index]))
         if difference is not None:
             failures.append((index, difference))
     total = len(expected_cases)
@@ -117,45 +127,47 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     where = "; with stand-ins for the other graded objects it calls" if part else ""
     message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
     hint = case_hint(got_cases[index], expected_cases[index], part, name,
-                     [(hint, cases[index]) for hint, cases in mistakes], task.rtol)
+                     [(hint, cases[index]) for hint, cases in mistakes], partial(task.tolerance, inputs[index]))
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)
 
 
-def case_hint(got, expected, part, name, mistakes, rtol):
+def case_hint(got, expected, part, name, mistakes, tolerances):
     """The hint for a failing case (see matching_mistake), matched on the run the failure was described from
     (`part`, output `name`), and else, when that was the run with stand-ins, on the object's own run: an
     object that computes everything itself (no notebook-1 calls) behaves like a mistake there only."""
     runs = [(part, name)]
     if part:
-        own = first_difference(split(got)[0], split(expected)[0], rtol)
+        own = first_difference(split(got)[0], split(expected)[0], tolerances(split(expected)[0]))
         runs += [(0, own[0])] if own else []
     for run, failing in runs:
         hint = matching_mistake(split(got)[run] or {}, split(expected)[run] or {}, failing,
-                                [(hint, split(theirs)[run] or {}) for hint, theirs in mistakes], rtol)
+                                [(hint, split(theirs)[run] or {}) for hint, theirs in mistakes], tolerances)
         if hint:
             return hint
     return None
 
 
-def case_difference(got, expected, rtol):
+def case_difference(got, expected, tolerances):
     """None when a case passes, else (part, output name, sentence), part 0 for the object's own run and 1
     for its run with stand-ins for notebook-1 functions. A case with a stand-in run passes when either run
     agrees with what is expected of it (the stand-in run depends on the object's own code only), and a
-    failure is described from the stand-in run, which no notebook-1 bug can have caused."""
+    failure is described from the stand-in run, which no notebook-1 bug can have caused. tolerances:
+    expected outputs -> {output name: (atol, rtol)}."""
     own_got, their_got = split(got)
     own_expected, their_expected = split(expected)
-    own = first_difference(own_got, own_expected, rtol)
+    own = first_difference(own_got, own_expected, tolerances(own_expected))
     if own is None:
         return None
     if their_expected is None:
         return (0, *own)
-    theirs = first_difference(their_got or {"error": "the run with stand-ins is missing"}, their_expected, rtol)
+    theirs = first_difference(their_got or {"error": "the run with stand-ins is missing"}, their_expected,
+                              tolerances(their_expected))
     return None if theirs is None else (1, *theirs)
 
 
-def matching_mistake(got, expected, name, mistakes, rtol):
+def matching_mistake(got, expected, name, mistakes, tolerances):
     """The hint of the known mistake that explains a student's failing case, or None.
 
     got, expected: the case's outputs; name: the first output that differs; mistakes: (hint, the mistake's
@@ -169,28 +181,34 @@ def matching_mistake(got, expected, name, mistakes, rtol):
     if name == "error" or name not in got:
         return None
     names = compared(expected)
-    baseline = sum(key in got and compare_values(key, got[key], expected[key], rtol) is None for key in names)
+    wanted = tolerances(expected)
+    baseline = sum(key in got and compare_values(key, got[key], expected[key], wanted.get(key, EXACT)) is None
+                   for key in names)
     best, best_score = None, -1
     for hint, theirs in mistakes:
-        if "error" in theirs or name not in theirs or not same_behaviour(name, got[name], theirs[name], rtol):
+        if "error" in theirs or name not in theirs:
             continue
-        score = sum(key in got and key in theirs and same_behaviour(key, got[key], theirs[key], rtol) for key in names)
+        allowed = tolerances(theirs)
+        if not same_behaviour(name, got[name], theirs[name], allowed.get(name, EXACT)):
+            continue
+        score = sum(key in got and key in theirs and same_behaviour(key, got[key], theirs[key], allowed.get(key, EXACT))
+                    for key in names)
         whole = score == len(names)
         if (whole or not name.startswith("ok:")) and score >= baseline and score > best_score:
             best, best_score = hint, score
     return best
 
 
-def same_behaviour(name, got, theirs, rtol):
-    """True when the student's output `name` does what a mistake's does: equal within `rtol`, overflowing in
+def same_behaviour(name, got, theirs, tolerance):
+    """True when the student's output `name` does what a mistake's does: equal within `tolerance`, overflowing in
     the same entries (NaN, inf and -inf alike: the same overflow computed another way), and equal up to
     truncation when one of them is kept in an integer array."""
     if name.startswith(("ok:", "input:")) or isinstance(got, Unusable) or isinstance(theirs, Unusable):
-        return compare_values(name, got, theirs, rtol) is None
+        return compare_values(name, got, theirs, tolerance) is None
     got, theirs = np.asarray(got), np.asarray(theirs)
     if got.dtype.kind not in "biuf" or theirs.dtype.kind not in "biuf" or \
             (got.shape != theirs.shape and not got.size == theirs.size == 1):
-        return compare_values(name, got, theirs, rtol) is None
+        return compare_values(name, got, theirs, tolerance) is None
     one_is_integer = (got.dtype.kind == "f") != (theirs.dtype.kind == "f")
     got, theirs = got.astype(np.float64).reshape(theirs.shape), theirs.astype(np.float64)
     if one_is_integer:
@@ -198,7 +216,7 @@ def same_behaviour(name, got, theirs, rtol):
     overflow = ~np.isfinite(got)
     if not np.array_equal(overflow, ~np.isfinite(theirs)):
         return False
-    return compare_values(name, got[~overflow], theirs[~overflow], rtol) is None
+    return compare_values(name, got[~overflow], theirs[~overflow], tolerance) is None
 
 
 def truncated(values):

@@ -1,5 +1,6 @@
 """The release is generated, in sync with source/, and carries nothing secret."""
 import filecmp
+import json
 import re
 import sys
 from importlib.metadata import version
@@ -8,23 +9,90 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from assignments import payload
+from assignments.judge import compare_values
+from assignments.tasks import FIXTURE_SEED, TASKS
+from assignments.tasks.standins import PREFIX, split
+from assignments.tolerances import EXACT
 from conftest import ASSIGNMENT, REPO
 
 SECRETS = [r"BEGIN HIDDEN TESTS", r"(from|import)\s+autograder", r"autograder\.reference", r"BEGIN SOLUTION"]
 NOTEBOOK_SECRETS = SECRETS + [r"\bprobe\("]  # the kit defines probe(); only notebooks must not call it
 
 
-def differing_files(left, right):
-    comparison = filecmp.dircmp(left, right, ignore=["__pycache__"])
+def differing_files(left, right, ignore=("__pycache__",)):
+    comparison = filecmp.dircmp(left, right, ignore=list(ignore))
     found = [f"{left}/{name}" for name in comparison.left_only + comparison.right_only + comparison.diff_files]
     for sub in comparison.common_dirs:
-        found += differing_files(Path(left) / sub, Path(right) / sub)
+        found += differing_files(Path(left) / sub, Path(right) / sub, ignore)
     return found
 
 
+def fixture_differences(committed, fresh):
+    """Where two fixtures.json files differ: the same keys in the same order, strings and the dtypes and shapes
+    of arrays exactly, numbers within each task's tolerances (another CPU or BLAS may round the last bits
+    of a few values otherwise)."""
+    committed, fresh = (json.loads(Path(path).read_text()) for path in (committed, fresh))
+    found = [] if committed.keys() == fresh.keys() and committed["tasks"].keys() == fresh["tasks"].keys() else ["keys"]
+    found += [key for key in committed if key != "tasks" and committed[key] != fresh.get(key)]
+    for name, entry in committed["tasks"].items():
+        task, other = TASKS[name], fresh["tasks"].get(name, {})
+        runs = [("expected", entry["expected"], other.get("expected"))] + [
+            (mistake["hint"], mistake["cases"], theirs["cases"] if theirs["hint"] == mistake["hint"] else None)
+            for mistake, theirs in zip(entry["mistakes"], other.get("mistakes", []))]
+        if len(entry["mistakes"]) != len(other.get("mistakes", [])):
+            found.append(f"{name}: mistakes")
+        for label, cases, fresh_cases in runs:
+            if fresh_cases is None or len(fresh_cases) != len(cases):
+                found.append(f"{name}/{label}")
+                continue
+            for inputs, case, fresh_case in zip(task.inputs(FIXTURE_SEED), cases, fresh_cases):
+                found += [f"{name}/{label}/{key}" for key in case_differences(task, inputs, case, fresh_case)]
+    return found
+
+
+def case_differences(task, inputs, case, fresh_case):
+    if list(case) != list(fresh_case):
+        return ["keys"]
+    want, got = payload.decode_case(case), payload.decode_case(fresh_case)
+    own, theirs = split(want)
+    tolerances = {**task.tolerance(inputs, own),
+                  **{PREFIX + key: value for key, value in (task.tolerance(inputs, theirs) if theirs else {}).items()}}
+    differences = []
+    for key, value in want.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fc":
+            same = case[key] == fresh_case[key]  # errors, strings, integers, booleans: byte for byte
+        else:
+            same = (got[key].dtype, got[key].shape) == (value.dtype, value.shape) and compare_values(
+                key, got[key], value, tolerances.get(key, EXACT)) is None
+        differences += [] if same else [key]
+    return differences
+
+
 def test_committed_release_and_fixtures_match_a_fresh_release(course):
-    assert differing_files(REPO / "release" / ASSIGNMENT, course / "release" / ASSIGNMENT) == []
-    assert (REPO / "assignments" / "fixtures.json").read_text() == (course / "assignments" / "fixtures.json").read_text()
+    ignore = ("__pycache__", "fixtures.json")  # compared below, within the tolerances
+    assert differing_files(REPO / "release" / ASSIGNMENT, course / "release" / ASSIGNMENT, ignore) == []
+    for kit in (REPO / "assignments", REPO / "release" / ASSIGNMENT / "assignments"):
+        assert fixture_differences(kit / "fixtures.json", course / "assignments" / "fixtures.json") == [], kit
+    assert (course / "release" / ASSIGNMENT / "assignments" / "fixtures.json").read_text() == \
+        (course / "assignments" / "fixtures.json").read_text()
+
+
+def test_fixtures_are_compared_within_rounding_and_no_further(tmp_path):
+    fixtures = json.loads((REPO / "assignments" / "fixtures.json").read_text())
+    case = fixtures["tasks"]["LayerNet"]["expected"][1]
+    for name, shift in (("numerical_gradient:W2", 4), ("with stand-ins/scores", 2), ("loss", 1)):
+        value = payload.decode_value(case[name])
+        case[name] = payload.encode_value((value.view(np.int64) + shift).view(np.float64))  # a few ulp off
+    rounded = tmp_path / "rounded.json"
+    rounded.write_text(json.dumps(fixtures))
+    assert fixture_differences(REPO / "assignments" / "fixtures.json", rounded) == []
+    case["scores"] = payload.encode_value(payload.decode_value(case["scores"]) * (1 + 1e-9))
+    case["accuracy"] = payload.encode_value(payload.decode_value(case["accuracy"]).astype(np.float32))
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps(fixtures))
+    assert fixture_differences(REPO / "assignments" / "fixtures.json", wrong) == \
+        ["LayerNet/expected/scores", "LayerNet/expected/accuracy"]
 
 
 def test_release_holds_no_hidden_tests_solutions_or_grader(course):

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from ..environment import numpy_note
+from ..tolerances import exact
 
 FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs, whose answers ship in the kit
 
@@ -38,7 +39,9 @@ class Task:
     run: Callable[[dict, dict], dict]  # (namespace, inputs) -> {output name: value}
     describe: Callable[[dict], str]  # inputs -> a few words naming the case ("x of shape (2, 3)")
     n_cases: int = 3
-    rtol: float = 1e-6  # largest accepted elementwise relative error
+    # (inputs, expected outputs) -> {output name: (atol, rtol)}: how far a correct answer may lie from the
+    # expected one in this case, from how the value is computed (tolerances.py); unnamed outputs get EXACT
+    tolerance: Callable[[dict, dict], dict] = exact
     # (inputs, raw outputs, trusted namespace) -> the outputs to compare, e.g. `ok:` checks worked out
     # from trained parameters; the grader passes the reference as the namespace
     summarize: Callable[[dict, dict, dict], dict] | None = None

@@ -13,12 +13,13 @@ import numpy as np
 
 from .. import datasets
 from ..readable import SETTING_DIGITS, number, percent
+from ..tolerances import floor, network_scales
 from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot,
                timed, unpack)
 from .recipe import recipe_of, trained_with
 from .scripted import ScriptedModel, batch_checks, batches
-from .standins import NETWORK
-from .two_layer import TIME_CHECK, init_checks, layer_params, seeds_inputs, time_checks
+from .standins import NETWORK, WEIGHT_SHIFT
+from .two_layer import TIME_CHECK, init_checks, layer_params, seeds_inputs, time_checks, training_tolerance
 
 ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
 
@@ -33,6 +34,13 @@ def mse_inputs(rng, case):
 def mse_run(ns, inputs):
     loss, dpreds = unpack(call(ns, "mse_loss", inputs["preds"], inputs["targets"]), "mse_loss", ("loss", "dpreds"))
     return {"loss": loss, "dpreds": dpreds}
+
+
+def mse_tolerance(inputs, expected):
+    # preds - targets cancels at a few ulp of |preds| + |targets|; squared and summed, and as 2 (p - t) / N
+    spread = np.abs(inputs["preds"]) + np.abs(inputs["targets"])
+    n = len(spread)
+    return {"loss": floor(2 * np.sum(spread ** 2) / n), "dpreds": floor(2 * spread / n)}
 
 
 # --- FullyConnectedNet -------------------------------------------------------------------------
@@ -108,6 +116,22 @@ def net_summary(inputs, outputs, namespace):
     return checks
 
 
+def net_tolerance(inputs, expected):
+    """Products into a softmax or MSE head and back: each output at a few ulp of the magnitudes of its terms
+    (tolerances.network_scales, which bounds every activation, stand-ins' included). Graded nets are float64
+    (dtype=np.float32 only in the initialisation case, which is judged by checks)."""
+    if "X" not in inputs:
+        return {}
+    num_layers = len(inputs["dims"]) - 1
+    layers = [(inputs[f"W{layer}"], inputs[f"b{layer}"]) for layer in range(1, num_layers + 1)]
+    head = str(inputs["loss_type"])
+    scales = network_scales(inputs["X"], layers, float(inputs["reg"]), head, inputs["y"] if head == "mse" else None,
+                            WEIGHT_SHIFT)
+    loss = scales.pop("loss") + abs(float(np.asarray(expected.get("loss", 0.0)).ravel()[0]))
+    return {"scores": floor(scales.pop("scores")), "loss": floor(loss),
+            **{f"grad:{name}": floor(scale) for name, scale in scales.items()}}
+
+
 # --- update rules ------------------------------------------------------------------------------
 
 STEPS = 3
@@ -133,6 +157,39 @@ def update_inputs(rule):
             inputs.update({name: np.array(rng.uniform(low, high)) for name, (low, high) in ranges})
         return inputs
     return make
+
+
+DEFAULTS = {"learning_rate": 1e-2, "momentum": 0.9, "decay_rate": 0.99, "beta1": 0.9, "beta2": 0.999}  # notebook text
+ADAM_LEARNING_RATE = 1e-3  # adam's default differs
+
+
+def update_tolerance(rule):
+    """w after step k = w0 + the sum of the steps so far; each step rounds at a few ulp of its terms:
+    sgd lr |dw|; momentum mu |v| + lr |dw|; rmsprop the step itself (a ratio of positive terms); adam lr
+    times the condition of its bias corrections 1 - beta^t, which lose ~1 / (1 - beta) ulp to cancellation.
+    Steps are read from the expected values (v = the last step)."""
+    def tolerance(inputs, expected):
+        setting = {**DEFAULTS, **({"learning_rate": ADAM_LEARNING_RATE} if rule == "adam" else {}),
+                   **{name: float(value) for name, value in inputs.items() if value.ndim == 0}}
+        lr = setting["learning_rate"]
+        tolerances = {}
+        for tag, label in (("a", "w"), ("b", "a second parameter")):
+            previous, last_step = inputs[f"w_{tag}"], 0.0
+            scale = np.abs(previous)
+            for step in range(STEPS):
+                name = f"{label} after step {step + 1}"
+                if name not in expected:
+                    break
+                dw = np.abs(inputs[f"dw_{tag}"][step])
+                now = np.asarray(expected[name], dtype=np.float64)
+                size = np.abs(now - previous) if now.shape == previous.shape else 0.0
+                terms = {"sgd": lr * dw, "sgd_momentum": setting["momentum"] * last_step + lr * dw, "rmsprop": size,
+                         "adam": lr * (1 / (1 - setting["beta1"]) + 1 / (1 - setting["beta2"]))}[rule]
+                scale = scale + size + terms
+                tolerances[name] = floor(scale)
+                previous, last_step = now, size
+        return tolerances
+    return tolerance
 
 
 def update_run(rule):
@@ -242,6 +299,10 @@ def solver_summary(inputs, outputs, namespace):
         "ok:after train() the model holds the params with the best validation accuracy":
             val_history.size > 0 and final_val_acc == val_history.max(),
     }
+
+
+def solver_steps(inputs):
+    return int(inputs["num_epochs"]) * -(-len(inputs["y_train"]) // int(inputs["batch_size"]))
 
 
 def describe_solver(inputs):
@@ -358,11 +419,17 @@ def retrain(namespace, recipe, data, numpy_seed):
 
 
 register(
-    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds and targets of shape {shape_of(i['preds'])}"),
+    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds and targets of shape {shape_of(i['preds'])}",
+         tolerance=mse_tolerance),
     Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
-         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward", "mse_loss")),
-    *(Task(rule, update_inputs(rule), update_run(rule), describe_update) for rule in HYPERPARAMETERS),
-    Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary),
+         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward", "mse_loss"),
+         tolerance=net_tolerance),
+    *(Task(rule, update_inputs(rule), update_run(rule), describe_update, tolerance=update_tolerance(rule))
+      for rule in HYPERPARAMETERS),
+    # the Solver's histories follow a training loop (see training_tolerance)
+    Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary,
+         tolerance=training_tolerance(solver_steps)),
+    # trained models are judged by `ok:` checks against their thresholds (accuracy, time): no tolerance
     *(Task(name, seeds_inputs, training_run(name), lambda i, what=what: f"the grader's {what} split", n_cases=1,
            summarize=training_summary(name), second_chance=recipe_second_chance(name))
       for name, (_, _, what) in TRAINING.items()),

@@ -14,16 +14,17 @@ from contextlib import contextmanager
 import numpy as np
 
 PREFIX = "with stand-ins/"  # outputs of the stand-in run carry this prefix
+WEIGHT_SHIFT = 0.25  # the stand-in affine layer computes with w + WEIGHT_SHIFT
 
 
 def affine_forward(x, w, b):
-    out = x.reshape(x.shape[0], -1) @ (w + 0.25) + b
+    out = x.reshape(x.shape[0], -1) @ (w + WEIGHT_SHIFT) + b
     return out, (x, w, b)
 
 
 def affine_backward(dout, cache):
     x, w, _ = cache
-    dx = (dout @ (w + 0.25).T).reshape(x.shape)
+    dx = (dout @ (w + WEIGHT_SHIFT).T).reshape(x.shape)
     return dx, x.reshape(x.shape[0], -1).T @ dout, dout.sum(axis=0)
 
 

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from ..environment import numpy_note
+from ..tolerances import exact
 
 FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs, whose answers ship in the kit
 
@@ -38,7 +39,9 @@ class Task:
     run: Callable[[dict, dict], dict]  # (namespace, inputs) -> {output name: value}
     describe: Callable[[dict], str]  # inputs -> a few words naming the case ("x of shape (2, 3)")
     n_cases: int = 3
-    rtol: float = 1e-6  # largest accepted elementwise relative error
+    # (inputs, expected outputs) -> {output name: (atol, rtol)}: how far a correct answer may lie from the
+    # expected one in this case, from how the value is computed (tolerances.py); unnamed outputs get EXACT
+    tolerance: Callable[[dict, dict], dict] = exact
     # (inputs, raw outputs, trusted namespace) -> the outputs to compare, e.g. `ok:` checks worked out
     # from trained parameters; the grader passes the reference as the namespace
     summarize: Callable[[dict, dict, dict], dict] | None = None
@@ -52,9 +55,8 @@ class Task:
 
 
 def run_case(task, namespace, inputs):
-    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call (the judge
-    reports an input changed in place before any value), plus the same again with the stand-ins' prefix
-    for a run with stand-ins for the task's notebook-1 functions.
+    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call, plus the
+    same again with the stand-ins' prefix for a run with stand-ins for the task's notebook-1 functions.
 
     Never raises: a failure becomes {"error": message}.
     """
@@ -69,28 +71,13 @@ def run_case(task, namespace, inputs):
 def run_once(task, namespace, inputs):
     args = copy.deepcopy(inputs)
     try:
-        # copies, so a later run (with stand-ins, or the next case) that writes into an array the student's
-        # code keeps cannot change what this run returned
-        outputs = {name: snapshot(value) for name, value in task.run(namespace, args).items()}
+        outputs = dict(task.run(namespace, args))
     except StudentError as error:
         return {"error": str(error)}
     except Exception as error:  # the task's own code tripped over a malformed return value
         return {"error": f"{type(error).__name__}: {error}"}
-    outputs.update({f"input:{name}": value.copy() for name, value in args.items() if isinstance(value, np.ndarray)})
+    outputs.update({f"input:{name}": value for name, value in args.items() if isinstance(value, np.ndarray)})
     return outputs
-
-
-def snapshot(value):
-    """An output as it is when recorded: a copy, so a later call that writes into the same array (an update
-    rule that changes w in place and returns it, a layer that reuses a buffer) cannot change what was
-    recorded. Run functions record through it every output that a later call of the student's code could
-    reach."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    try:
-        return copy.deepcopy(value)
-    except Exception:  # an object that cannot be copied is recorded as it is (it is no number anyway)
-        return value
 
 
 def summarized(task, inputs, cases, namespace):

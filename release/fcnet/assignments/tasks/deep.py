@@ -12,12 +12,12 @@ import tempfile
 import numpy as np
 
 from .. import datasets
-from ..readable import SETTING_DIGITS, number
-from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot,
-               timed, unpack)
+from ..tolerances import floor, network_scales
+from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
+               unpack)
 from .scripted import ScriptedModel, batch_checks, batches
-from .standins import NETWORK
-from .two_layer import init_checks, layer_params, seeds_inputs, time_checks
+from .standins import NETWORK, WEIGHT_SHIFT
+from .two_layer import init_checks, layer_params, seeds_inputs, time_checks, training_tolerance
 
 ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
 
@@ -32,6 +32,13 @@ def mse_inputs(rng, case):
 def mse_run(ns, inputs):
     loss, dpreds = unpack(call(ns, "mse_loss", inputs["preds"], inputs["targets"]), "mse_loss", ("loss", "dpreds"))
     return {"loss": loss, "dpreds": dpreds}
+
+
+def mse_tolerance(inputs, expected):
+    # preds - targets cancels at a few ulp of |preds| + |targets|; squared and summed, and as 2 (p - t) / N
+    spread = np.abs(inputs["preds"]) + np.abs(inputs["targets"])
+    n = len(spread)
+    return {"loss": floor(2 * np.sum(spread ** 2) / n), "dpreds": floor(2 * spread / n)}
 
 
 # --- FullyConnectedNet -------------------------------------------------------------------------
@@ -65,9 +72,9 @@ def net_inputs(rng, case):
 def describe_net(inputs):
     activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
     if "X" not in inputs:
-        return f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}"
+        return f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}"
     return (f"{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
-            f"{shape_of(inputs['X'])}, reg {number(inputs['reg'], SETTING_DIGITS)}")
+            f"{shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}")
 
 
 def new_net(ns, inputs, **options):
@@ -88,7 +95,7 @@ def net_run(ns, inputs):
     params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
     params.update(layer_params(inputs, "", num_layers))
     loss_fn = method(net, "loss", "FullyConnectedNet")
-    scores = snapshot(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"]))
+    scores = invoke("FullyConnectedNet.loss", loss_fn, inputs["X"])
     loss, grads = unpack(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"], inputs["y"]),
                          "FullyConnectedNet.loss(X, y)", ("loss", "grads"))
     grads = as_dict(grads, "grads")
@@ -105,6 +112,22 @@ def net_summary(inputs, outputs, namespace):
     checks = init_checks(outputs, shapes, float(inputs["weight_scale"]))
     checks["ok:every parameter is float32 when dtype=np.float32"] = set(outputs["dtypes"].tolist()) == {"float32"}
     return checks
+
+
+def net_tolerance(inputs, expected):
+    """Products into a softmax or MSE head and back: each output at a few ulp of the magnitudes of its terms
+    (tolerances.network_scales, which bounds every activation, stand-ins' included). Graded nets are float64
+    (dtype=np.float32 only in the initialisation case, which is judged by checks)."""
+    if "X" not in inputs:
+        return {}
+    num_layers = len(inputs["dims"]) - 1
+    layers = [(inputs[f"W{layer}"], inputs[f"b{layer}"]) for layer in range(1, num_layers + 1)]
+    head = str(inputs["loss_type"])
+    scales = network_scales(inputs["X"], layers, float(inputs["reg"]), head, inputs["y"] if head == "mse" else None,
+                            WEIGHT_SHIFT)
+    loss = scales.pop("loss") + abs(float(np.asarray(expected.get("loss", 0.0)).ravel()[0]))
+    return {"scores": floor(scales.pop("scores")), "loss": floor(loss),
+            **{f"grad:{name}": floor(scale) for name, scale in scales.items()}}
 
 
 # --- update rules ------------------------------------------------------------------------------
@@ -134,46 +157,59 @@ def update_inputs(rule):
     return make
 
 
+DEFAULTS = {"learning_rate": 1e-2, "momentum": 0.9, "decay_rate": 0.99, "beta1": 0.9, "beta2": 0.999}  # notebook text
+ADAM_LEARNING_RATE = 1e-3  # adam's default differs
+
+
+def update_tolerance(rule):
+    """w after step k = w0 + the sum of the steps so far; each step rounds at a few ulp of its terms:
+    sgd lr |dw|; momentum mu |v| + lr |dw|; rmsprop the step itself (a ratio of positive terms); adam lr
+    times the condition of its bias corrections 1 - beta^t, which lose ~1 / (1 - beta) ulp to cancellation.
+    Steps are read from the expected values (v = the last step)."""
+    def tolerance(inputs, expected):
+        setting = {**DEFAULTS, **({"learning_rate": ADAM_LEARNING_RATE} if rule == "adam" else {}),
+                   **{name: float(value) for name, value in inputs.items() if value.ndim == 0}}
+        lr = setting["learning_rate"]
+        tolerances = {}
+        for tag, label in (("a", "w"), ("b", "a second parameter")):
+            previous, last_step = inputs[f"w_{tag}"], 0.0
+            scale = np.abs(previous)
+            for step in range(STEPS):
+                name = f"{label} after step {step + 1}"
+                if name not in expected:
+                    break
+                dw = np.abs(inputs[f"dw_{tag}"][step])
+                now = np.asarray(expected[name], dtype=np.float64)
+                size = np.abs(now - previous) if now.shape == previous.shape else 0.0
+                terms = {"sgd": lr * dw, "sgd_momentum": setting["momentum"] * last_step + lr * dw, "rmsprop": size,
+                         "adam": lr * (1 / (1 - setting["beta1"]) + 1 / (1 - setting["beta2"]))}[rule]
+                scale = scale + size + terms
+                tolerances[name] = floor(scale)
+                previous, last_step = now, size
+        return tolerances
+    return tolerance
+
+
 def update_run(rule):
-    """The two parameters take turns for STEPS steps, each with its own config. The rule gets copies of the
-    case's arrays; `w` and `dw` are compared with what was passed after every call (the first change is
-    recorded as `input:w` / `input:dw`: a rule must never change them), and every next_w is recorded as a
-    snapshot, since a later step may write into the very array a rule returned."""
     def run(ns, inputs):
         settings = {name: float(inputs[name]) for name in HYPERPARAMETERS[rule] if name in inputs}
-        weights = {tag: inputs[f"w_{tag}"].copy() for tag in "ab"}
+        weights = {"a": inputs["w_a"], "b": inputs["w_b"]}
         configs = {tag: dict(settings) if settings else None for tag in "ab"}
-        passed = {"w": inputs["w_a"].copy(), "dw": inputs["dw_a"][0].copy()}  # unchanged unless a call changes them
-        changed, outputs = {}, {}
-        for step in range(STEPS):
+        outputs = {}
+        for step in range(STEPS):  # the two parameters take turns, each with its own config
             for tag in "ab":
-                arguments = {"w": weights[tag], "dw": inputs[f"dw_{tag}"][step].copy()}
-                before = {name: snapshot(value) for name, value in arguments.items()}
-                result = unpack(call(ns, rule, arguments["w"], arguments["dw"], configs[tag]), rule,
+                result = unpack(call(ns, rule, weights[tag], inputs[f"dw_{tag}"][step], configs[tag]), rule,
                                 ("next_w", "config"))
-                for name, value in arguments.items():
-                    if name not in changed and not same_array(value, before[name]):
-                        changed[name] = snapshot(value)
                 weights[tag], configs[tag] = result[0], as_dict(result[1], f"the config {rule} returns")
                 label = "w" if tag == "a" else "a second parameter"
-                outputs[f"{label} after step {step + 1}"] = snapshot(weights[tag])
-        return {**{f"input:{name}": changed.get(name, value) for name, value in passed.items()}, **outputs}
+                outputs[f"{label} after step {step + 1}"] = weights[tag]
+        return outputs
     return run
 
 
-def same_array(value, before):
-    """False when an array passed to the student's code was written into (NaN equal to NaN)."""
-    if not isinstance(value, np.ndarray):
-        return True
-    return value.shape == before.shape and np.array_equal(value, before, equal_nan=value.dtype.kind in "fc")
-
-
 def describe_update(inputs):
-    names = [name for name in inputs if inputs[name].ndim == 0]
-    config = "{" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
-        if names else "None (the defaults)"
-    return (f"w and dw of shape {shape_of(inputs['w_a'])}, config {config}; {STEPS} steps, taking turns with a "
-            f"second parameter of shape {shape_of(inputs['w_b'])}")
+    settings = [f"{name} {float(value):.3g}" for name, value in inputs.items() if value.ndim == 0]
+    return f"{STEPS} steps from w of shape {shape_of(inputs['w_a'])}, " + (", ".join(settings) or "default config")
 
 
 # --- Solver ------------------------------------------------------------------------------------
@@ -243,9 +279,13 @@ def solver_summary(inputs, outputs, namespace):
     }
 
 
+def solver_steps(inputs):
+    return int(inputs["num_epochs"]) * -(-len(inputs["y_train"]) // int(inputs["batch_size"]))
+
+
 def describe_solver(inputs):
     return (f"{len(inputs['y_train'])} training rows, batch_size {int(inputs['batch_size'])}, "
-            f"{int(inputs['num_epochs'])} epochs, lr_decay {number(inputs['lr_decay'], SETTING_DIGITS)}"
+            f"{int(inputs['num_epochs'])} epochs, lr_decay {float(inputs['lr_decay']):.3g}"
             + (", with a checkpoint" if inputs["checkpoint"] else ""))
 
 
@@ -308,11 +348,16 @@ def training_summary(name):
 
 
 register(
-    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds and targets of shape {shape_of(i['preds'])}"),
+    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds of shape {shape_of(i['preds'])}", tolerance=mse_tolerance),
     Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
-         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward")),
-    *(Task(rule, update_inputs(rule), update_run(rule), describe_update) for rule in HYPERPARAMETERS),
-    Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary),
+         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward"),
+         tolerance=net_tolerance),
+    *(Task(rule, update_inputs(rule), update_run(rule), describe_update, tolerance=update_tolerance(rule))
+      for rule in HYPERPARAMETERS),
+    # the Solver's histories follow a training loop (see training_tolerance)
+    Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary,
+         tolerance=training_tolerance(solver_steps)),
+    # trained models are judged by `ok:` checks against their thresholds (accuracy, time): no tolerance
     *(Task(name, seeds_inputs, training_run(name), lambda i, what=what: f"the grader's {what} split", n_cases=1,
            summarize=training_summary(name)) for name, (_, _, what) in TRAINING.items()),
 )

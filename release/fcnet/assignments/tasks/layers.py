@@ -8,7 +8,7 @@ overflows) and integer input to the numerical gradient.
 """
 import numpy as np
 
-from ..readable import number
+from ..tolerances import affine_scales, exact, finite_difference, floor, softmax_tolerance
 from . import Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
@@ -21,13 +21,6 @@ def batch_shape(rng, case):
 
 def describe_x(inputs):
     return f"x of shape {shape_of(inputs['x'])}"
-
-
-def describe_scores(inputs):
-    """The arguments of a loss: scores (and where they lie, when a softmax could overflow) and labels y."""
-    scores = inputs["scores"]
-    around = " around 1000" if scores.mean() > 500 else ""
-    return f"scores of shape {shape_of(scores)}{around} and y of shape {shape_of(inputs['y'])}"
 
 
 # --- rel_error -------------------------------------------------------------------------------
@@ -56,23 +49,28 @@ def numerical_gradient_inputs(rng, case):
     return {"x": x, "c": rng.normal(size=shape), "h": np.array(10.0 ** -rng.integers(4, 6))}
 
 
-def numerical_gradient_run(ns, inputs):
-    c = inputs["c"]
+def scalar_function(inputs):
+    """(f, the magnitude of f's terms at x): f(z) = sum(c sin z) + 0.1 sum(z^3)."""
+    c, x = inputs["c"], inputs["x"]
 
     def f(z):
         return np.sum(c * np.sin(z)) + 0.1 * np.sum(z ** 3)
 
-    return {"grad": call(ns, "numerical_gradient", f, inputs["x"], float(inputs["h"]))}
+    return f, np.sum(np.abs(c * np.sin(x))) + 0.1 * np.sum(np.abs(x) ** 3)
+
+
+def numerical_gradient_run(ns, inputs):
+    return {"grad": call(ns, "numerical_gradient", scalar_function(inputs)[0], inputs["x"], float(inputs["h"]))}
+
+
+def numerical_gradient_tolerance(inputs, expected):
+    # f rounds at a few ulp of its terms' magnitudes, divided by h in the centred difference
+    return {"grad": finite_difference(scalar_function(inputs)[1], inputs["h"], np.abs(inputs["x"]).max())}
 
 
 def describe_numerical_gradient(inputs):
     kind = "an integer" if inputs["x"].dtype.kind == "i" else "a float"
-    return f"f, {kind} x of shape {shape_of(inputs['x'])} and h = {number(inputs['h'])}"
-
-
-def describe_numerical_gradient_array(inputs):
-    return (f"f, x of shape {shape_of(inputs['x'])}, dout of shape {shape_of(inputs['dout'])} and "
-            f"h = {number(inputs['h'])}")
+    return f"{kind} x of shape {shape_of(inputs['x'])}"
 
 
 def numerical_gradient_array_inputs(rng, case):
@@ -85,11 +83,22 @@ def numerical_gradient_array_inputs(rng, case):
     }
 
 
-def numerical_gradient_array_run(ns, inputs):
+def array_function(inputs):
     a = inputs["a"]
-    grad = call(ns, "numerical_gradient_array", lambda z: np.tanh(z @ a), inputs["x"], inputs["dout"],
+    return lambda z: np.tanh(z @ a)
+
+
+def numerical_gradient_array_run(ns, inputs):
+    grad = call(ns, "numerical_gradient_array", array_function(inputs), inputs["x"], inputs["dout"],
                 float(inputs["h"]))
     return {"grad": grad}
+
+
+def numerical_gradient_array_tolerance(inputs, expected):
+    # sum(f(x +- h) * dout) in another order (or as two sums subtracted) rounds at a few ulp of
+    # sum |f * dout|; the centred difference divides that by h
+    products = np.sum(np.abs(array_function(inputs)(inputs["x"]) * inputs["dout"]))
+    return {"grad": finite_difference(products, inputs["h"], np.abs(inputs["x"]).max())}
 
 
 # --- affine ----------------------------------------------------------------------------------
@@ -111,9 +120,10 @@ def affine_forward_run(ns, inputs):
     return {"out": out}
 
 
-def describe_affine_forward(inputs):
-    return (f"x of shape {shape_of(inputs['x'])}, w of shape {shape_of(inputs['w'])} and b of shape "
-            f"{shape_of(inputs['b'])}")
+def affine_tolerance(inputs, expected):
+    # the products of affine_forward and affine_backward in another summation order
+    scales = affine_scales(inputs["x"], inputs["w"], inputs["b"], inputs["dout"])
+    return {name: floor(scale) for name, scale in scales.items()}
 
 
 def affine_backward_run(ns, inputs):
@@ -141,7 +151,23 @@ def forward_task(name, caches_output=False):
         out, cache = unpack(call(ns, name, inputs["x"]), name, ("out", "cache"))
         return {"out": out, "cache": cache} if caches_output else {"out": out}
 
-    return Task(name, activation_inputs, run, describe_x)
+    def curve_tolerance(inputs, expected):
+        # equivalent formulas of a curve bounded by 1 (1 / (1 + e^-x), e^x / (1 + e^x), (1 + tanh(x/2)) / 2,
+        # ...) agree to a few ulp of 1, not of a value near 0
+        return {"out": floor(1.0), "cache": floor(1.0)}
+
+    # ReLU only selects and copies values: exact
+    return Task(name, activation_inputs, run, describe_x, tolerance=curve_tolerance if caches_output else exact)
+
+
+def backward_tolerance(kind):
+    """relu: dout times a mask, exact. sigmoid: dout * s * (1 - s) may be written dout * (s - s**2), which
+    rounds at a few ulp of |dout| s. tanh: dout * (1 - t**2) or dout * (1 - t) * (1 + t), at a few ulp of
+    |dout| (1 + t^2)."""
+    scales = {"sigmoid": lambda dout, s: dout * s, "tanh": lambda dout, t: dout * (1 + t ** 2)}
+    if kind not in scales:
+        return exact
+    return lambda inputs, expected: {"dx": floor(scales[kind](np.abs(inputs["dout"]), inputs["cache"]))}
 
 
 def cache_inputs(kind):
@@ -166,7 +192,8 @@ def backward_task(name):
     def describe(inputs):
         return f"dout and cache of shape {shape_of(inputs['dout'])}"
 
-    return Task(name, cache_inputs(name.split("_")[0]), run, describe)
+    kind = name.split("_")[0]
+    return Task(name, cache_inputs(kind), run, describe, tolerance=backward_tolerance(kind))
 
 
 # --- losses ----------------------------------------------------------------------------------
@@ -185,17 +212,37 @@ def loss_task(name):
         loss, dscores = unpack(call(ns, name, inputs["scores"], inputs["y"]), name, ("loss", "dscores"))
         return {"loss": loss, "dscores": dscores}
 
-    return Task(name, loss_inputs, run, describe_scores)
+    def describe(inputs):
+        scores = inputs["scores"]
+        around = " around 1000" if scores.mean() > 500 else ""
+        return f"scores of shape {shape_of(scores)}{around}"
+
+    return Task(name, loss_inputs, run, describe, tolerance=LOSS_TOLERANCES[name])
+
+
+def svm_tolerance(inputs, expected):
+    # the margins s - s_y + 1 cancel, so the loss rounds at a few ulp of sum(|s| + |s_y| + 1) / N; dscores
+    # counts violations over N: exact
+    scores = inputs["scores"]
+    terms = np.abs(scores) + np.abs(scores[np.arange(len(scores)), inputs["y"]])[:, None] + 1
+    return {"loss": floor(terms.sum() / len(scores))}
+
+
+LOSS_TOLERANCES = {"softmax_loss": lambda inputs, expected: softmax_tolerance(inputs["scores"]),
+                   "svm_loss": svm_tolerance}
 
 
 NOTEBOOK_TASKS = (
-    Task("rel_error", rel_error_inputs, rel_error_run, lambda inputs: f"x and y of shape {shape_of(inputs['x'])}"),
+    # |x - y| / max(1e-8, |x| + |y|) of given x, y: one rounding per operation, no cancellation of results
+    Task("rel_error", rel_error_inputs, rel_error_run, lambda inputs: f"x of shape {shape_of(inputs['x'])}",
+         tolerance=exact),
     Task("numerical_gradient", numerical_gradient_inputs, numerical_gradient_run, describe_numerical_gradient,
-         rtol=1e-7),
-    Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run,
-         describe_numerical_gradient_array, rtol=1e-7),
-    Task("affine_forward", affine_inputs, affine_forward_run, describe_affine_forward),
-    Task("affine_backward", affine_inputs, affine_backward_run, describe_affine_backward),
+         tolerance=numerical_gradient_tolerance),
+    Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run, describe_x,
+         tolerance=numerical_gradient_array_tolerance),
+    Task("affine_forward", affine_inputs, affine_forward_run, describe_x, tolerance=affine_tolerance),
+    Task("affine_backward", affine_inputs, affine_backward_run, describe_affine_backward,
+         tolerance=affine_tolerance),
     forward_task("relu_forward"),
     backward_task("relu_backward"),
     forward_task("sigmoid_forward", caches_output=True),

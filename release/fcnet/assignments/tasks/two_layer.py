@@ -6,12 +6,10 @@ batches, history) by training a scripted stand-in model instead of the student's
 """
 import numpy as np
 
-from . import (Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot, unpack,
-               upstream_gradient)
-from ..readable import SETTING_DIGITS, number
-from .layers import describe_scores
+from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, network_scales, softmax_tolerance
+from . import Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack, upstream_gradient
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
-from .standins import LAYERS, NETWORK
+from .standins import LAYERS, NETWORK, WEIGHT_SHIFT
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 TIME_BUDGET = 30.0  # seconds a training run may take (timed in the kernel; the cell timeout is the hard limit)
@@ -31,9 +29,8 @@ def net_inputs(rng, case):
 
 def describe_net(inputs):
     if "X" not in inputs:
-        return f"a new net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}"
-    return (f"X of shape {shape_of(inputs['X'])}, y of shape {shape_of(inputs['y'])}, "
-            f"reg {number(inputs['reg'], SETTING_DIGITS)}")
+        return f"a new net with weight_scale {float(inputs['weight_scale']):.3g}"
+    return f"X of shape {shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}"
 
 
 def layer_params(params, prefix, num_layers=2):
@@ -46,6 +43,24 @@ def load_params(model, inputs, label):
     params = as_dict(method(model, "params", label), f"{label}.params")
     for name in PARAM_NAMES:
         params[name] = inputs[name]
+
+
+def net_scales(inputs, expected, W2=None):
+    """network_scales of the two-layer net in `inputs` (with another W2 if given), covering the stand-in run's
+    shifted weights; its loss scale also covers the stand-in's squared-error loss, whose terms add up to
+    its (expected) value."""
+    layers = [(inputs["W1"], inputs["b1"]), (inputs["W2"] if W2 is None else W2, inputs["b2"])]
+    scales = network_scales(inputs["X"], layers, float(inputs["reg"]), weight_margin=WEIGHT_SHIFT)
+    scales["loss"] += abs(float(np.asarray(expected.get("loss", 0.0)).ravel()[0]))
+    return scales
+
+
+def net_tolerance(inputs, expected, grad_prefix="grad:"):
+    """Two matrix products into a softmax and back: each output at a few ulp of the magnitudes of its terms
+    (scores and loss through the softmax's condition, see tolerances.network_scales)."""
+    scales = net_scales(inputs, expected)
+    return {"scores": floor(scales["scores"]), "loss": floor(scales["loss"]),
+            **{grad_prefix + name: floor(scales[name]) for name in PARAM_NAMES}}
 
 
 # --- TwoLayerNet -----------------------------------------------------------------------------
@@ -68,7 +83,7 @@ def two_layer_run(ns, inputs):
     net = call(ns, "TwoLayerNet", d, h, inputs["W2"].shape[1], 1e-2, float(inputs["reg"]))
     load_params(net, inputs, "TwoLayerNet")
     loss_fn = method(net, "loss", "TwoLayerNet")
-    scores = snapshot(invoke("TwoLayerNet.loss", loss_fn, inputs["X"]))
+    scores = invoke("TwoLayerNet.loss", loss_fn, inputs["X"])
     loss, grads = unpack(invoke("TwoLayerNet.loss", loss_fn, inputs["X"], inputs["y"]), "TwoLayerNet.loss(X, y)",
                          ("loss", "grads"))
     grads = as_dict(grads, "grads")
@@ -81,6 +96,11 @@ def two_layer_summary(inputs, outputs, namespace):
         return outputs
     d, h, c = (int(v) for v in inputs["dims"])
     return init_checks(outputs, {"W1": (d, h), "W2": (h, c)}, float(inputs["weight_scale"]))
+
+
+def two_layer_tolerance(inputs, expected):
+    # initialisation cases are judged by checks; the others as a forward and backward pass
+    return net_tolerance(inputs, expected) if "X" in inputs else {}
 
 
 def init_checks(outputs, weight_shapes, scale):
@@ -120,13 +140,21 @@ def affine_layer_inputs(rng, case):
 def affine_layer_run(ns, inputs):
     params = {"W": inputs["W"], "b": inputs["b"]}
     layer = call(ns, "Affine", params, "W", "b")
-    out = snapshot(invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"]))
+    out = invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"])
     dx = invoke("Affine.backward", method(layer, "backward", "Affine"), inputs["dout"])
-    outputs = {name: snapshot(value) for name, value in
-               (("out", out), ("dx", dx), ("dW", method(layer, "dW", "Affine")), ("db", method(layer, "db", "Affine")))}
+    outputs = {"out": out, "dx": dx, "dW": method(layer, "dW", "Affine"), "db": method(layer, "db", "Affine")}
     params["W"] = inputs["W_next"]  # a training step that rebinds the array
     outputs["out after params['W'] is rebound"] = invoke("Affine.forward", layer.forward, inputs["x"])
     return outputs
+
+
+def affine_layer_tolerance(inputs, expected):
+    # affine_forward/affine_backward's products, with |W| + the stand-ins' shift to cover their run too
+    x, b, dout = inputs["x"], inputs["b"], inputs["dout"]
+    scales = affine_scales(x, np.abs(inputs["W"]) + WEIGHT_SHIFT, b, dout)
+    rebound = affine_scales(x, np.abs(inputs["W_next"]) + WEIGHT_SHIFT, b, dout)["out"]
+    return {"out": floor(scales["out"]), "dx": floor(scales["dx"]), "dW": floor(scales["dw"]),
+            "db": floor(scales["db"]), "out after params['W'] is rebound": floor(rebound)}
 
 
 def relu_layer_inputs(rng, case):
@@ -137,7 +165,7 @@ def relu_layer_inputs(rng, case):
 
 def relu_layer_run(ns, inputs):
     layer = call(ns, "Relu")
-    out = snapshot(invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"]))
+    out = invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"])
     return {"out": out, "dx": invoke("Relu.backward", method(layer, "backward", "Relu"), inputs["dout"])}
 
 
@@ -149,8 +177,8 @@ def softmax_layer_inputs(rng, case):
 
 def softmax_layer_run(ns, inputs):
     layer = call(ns, "SoftmaxWithLoss")
-    loss = snapshot(invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
-                           inputs["y"]))
+    loss = invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
+                  inputs["y"])
     return {"loss": loss, "dscores": invoke("SoftmaxWithLoss.backward", method(layer, "backward", "SoftmaxWithLoss"))}
 
 
@@ -163,22 +191,36 @@ def layer_net_inputs(rng, case):
             "W2": inputs["W2"][:6], "W2_next": rng.normal(size=inputs["W2"][:6].shape)}
 
 
+NUMERICAL_STEP = 1e-5  # LayerNet.numerical_gradient uses notebook 1's default h (the stand-in's 1e-4 is less noisy)
+
+
+def layer_net_tolerance(inputs, expected):
+    """As TwoLayerNet, plus: the numerical gradients are centred differences of the loss, at its noise floor
+    (a few ulp of the loss's scale over h); the accuracy is a fraction of rows, exact."""
+    scales = net_scales(inputs, expected)
+    rebound = net_scales(inputs, {"loss": expected.get("loss after params['W2'] is rebound", 0.0)}, inputs["W2_next"])
+    largest = max(np.abs(inputs[name]).max() for name in PARAM_NAMES)
+    return {**net_tolerance(inputs, expected, "gradient:"),
+            "loss after params['W2'] is rebound": floor(rebound["loss"]),
+            **{f"numerical_gradient:{name}": finite_difference(scales["loss"], NUMERICAL_STEP, largest)
+               for name in PARAM_NAMES}}
+
+
 def layer_net_run(ns, inputs):
     d, h = inputs["W1"].shape
     net = call(ns, "LayerNet", d, h, inputs["W2"].shape[1], 0.01, float(inputs["reg"]))
     load_params(net, inputs, "LayerNet")
     X, y = inputs["X"], inputs["y"]
     outputs = {
-        "scores": snapshot(invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X)),
-        "loss": snapshot(invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y)),
-        "accuracy": snapshot(invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y)),
+        "scores": invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X),
+        "loss": invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y),
+        "accuracy": invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y),
     }
-    grads = snapshot(as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y),
-                             "LayerNet.gradient"))
+    grads = as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y), "LayerNet.gradient")
     numeric = as_dict(invoke("LayerNet.numerical_gradient", method(net, "numerical_gradient", "LayerNet"), X, y),
                       "LayerNet.numerical_gradient")
     outputs.update({"gradient keys": keys_of(grads), **layer_params(grads, "gradient:"),
-                    **snapshot(layer_params(numeric, "numerical_gradient:"))})
+                    **layer_params(numeric, "numerical_gradient:")})
     net.params["W2"] = inputs["W2_next"]  # a training step that rebinds the array
     outputs["loss after params['W2'] is rebound"] = invoke("LayerNet.loss", net.loss, X, y)
     return outputs
@@ -240,8 +282,8 @@ def train_gd_summary(inputs, outputs, namespace):
 def describe_scripted(inputs):
     steps = (f"{int(inputs['num_iters'])} iterations" if "num_iters" in inputs else
              f"batch_size {int(inputs['batch_size'])}, {int(inputs['num_epochs'])} epochs")
-    return (f"a scripted model on {len(inputs['y'])} rows, "
-            f"learning_rate {number(inputs['learning_rate'], SETTING_DIGITS)}, {steps}")
+    return (f"a scripted model on {len(inputs['y'])} rows, learning_rate {float(inputs['learning_rate']):.3g}, "
+            f"{steps}")
 
 
 def train_sgd_inputs(rng, case):
@@ -263,6 +305,17 @@ def train_sgd_run(ns, inputs):
             **batches(model)}
 
 
+def training_tolerance(steps):
+    """A loop's parameters shrink by a factor (1 - learning_rate * curvature) per step: a loop written
+    another way (w -= lr * g, w = w - lr * g, ...) drifts by a few ulp per step, relative; accuracies
+    are fractions of rows. steps: inputs -> the number of update steps."""
+    return lambda inputs, expected: {name: (0.0, ULPS * (1 + steps(inputs))) for name in expected}
+
+
+def sgd_steps(inputs):
+    return int(inputs["num_epochs"]) * -(-len(inputs["y"]) // int(inputs["batch_size"]))
+
+
 def train_sgd_summary(inputs, outputs, namespace):
     """Minibatches become checks (any random order passes); the histories and params are compared."""
     outputs = dict(outputs)
@@ -271,14 +324,20 @@ def train_sgd_summary(inputs, outputs, namespace):
 
 register(
     Task("TwoLayerNet", two_layer_inputs, two_layer_run, describe_net, summarize=two_layer_summary,
-         stand_ins=NETWORK),
-    Task("Affine", affine_layer_inputs, affine_layer_run,
-         lambda i: f"params['W'] of shape {shape_of(i['W'])}, x of shape {shape_of(i['x'])} and dout of shape "
-                   f"{shape_of(i['dout'])}", stand_ins=LAYERS[:2]),
-    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x and dout of shape {shape_of(i['x'])}",
-         stand_ins=LAYERS[2:]),
-    Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run, describe_scores, stand_ins=("softmax_loss",)),
-    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net, stand_ins=(*NETWORK, "numerical_gradient")),
-    Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary),
-    Task("train_sgd", train_sgd_inputs, train_sgd_run, describe_scripted, summarize=train_sgd_summary),
+         stand_ins=NETWORK, tolerance=two_layer_tolerance),
+    Task("Affine", affine_layer_inputs, affine_layer_run, lambda i: f"x of shape {shape_of(i['x'])}",
+         stand_ins=LAYERS[:2], tolerance=affine_layer_tolerance),
+    # ReLU (and the stand-in's leaky ReLU) selects and scales values: exact
+    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x of shape {shape_of(i['x'])}", stand_ins=LAYERS[2:],
+         tolerance=exact),
+    # softmax_loss's tolerance, the gradient times dout (the stand-in's squared error is within it)
+    Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run,
+         lambda i: f"scores of shape {shape_of(i['scores'])}{' around 1000' if i['scores'].mean() > 500 else ''}",
+         stand_ins=("softmax_loss",), tolerance=lambda i, e: softmax_tolerance(i["scores"], i.get("dout", 1.0))),
+    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net, stand_ins=(*NETWORK, "numerical_gradient"),
+         tolerance=layer_net_tolerance),
+    Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary,
+         tolerance=training_tolerance(lambda inputs: int(inputs["num_iters"]))),
+    Task("train_sgd", train_sgd_inputs, train_sgd_run, describe_scripted, summarize=train_sgd_summary,
+         tolerance=training_tolerance(sgd_steps)),
 )

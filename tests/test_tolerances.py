@@ -1,0 +1,100 @@
+"""Tolerances from an error model: correct code written another way loses no point, known mistakes still fail.
+
+Every variant in correct_variants.py is graded as a submission is (run_case in the kernel's place ->
+payload -> verify against the reference) on 300 seeds; none may lose a point. Every known mistake of the
+same objects (and those that `affect` them) must fail on every seed tried (the first 100).
+"""
+import functools
+import inspect
+
+import pytest
+
+import correct_variants
+from assignments import payload
+from assignments.tasks import TASKS, run_case
+from autograder import verify as grader
+from autograder.mistakes import all_mistakes
+from autograder.reference import solution_namespace
+
+SEEDS = range(300)
+MISTAKE_SEEDS = SEEDS[:100]  # LayerNet's mistakes cost ~0.05 s a seed each; 100 seeds keep the test near a minute
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reference_kept_for_every_seed():
+    """The grader keeps the reference's outputs of 64 (task, seed) pairs; here variants and mistakes are judged
+    on the same 300 seeds, so keep them all and compute each once."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(grader, "expected_cases", functools.cache(grader.expected_cases.__wrapped__))
+    yield
+    patch.undo()
+
+
+def planted(name, variant):
+    """A namespace holding the reference with `variant` as the object `name`; the variants' source runs in
+    it like a notebook cell, so their bodies find the namespace's Affine, numerical_gradient, ..."""
+    namespace = solution_namespace()
+    exec(compile(inspect.getsource(correct_variants), "<student cell>", "exec"), namespace)
+    namespace[name] = namespace[variant.__name__]
+    return namespace
+
+
+def graded(name, namespace, seed):
+    task = TASKS[name]
+    with grader.quietly():
+        cases = [payload.encode_case(run_case(task, namespace, inputs)) for inputs in task.inputs(seed)]
+    return grader.verify(name, seed, cases)
+
+
+def lost_points(name, variants, seeds):
+    """[(variant, seed, cases lost, message)] over every seed; seeds outermost, so the reference's expected
+    outputs (cached per seed) are computed once per seed."""
+    namespaces = {variant.__name__: planted(name, variant) for variant in variants}
+    lost = []
+    for seed in seeds:
+        for label, namespace in namespaces.items():
+            judgement = graded(name, namespace, seed)
+            if judgement.passed < judgement.total:
+                lost.append((label, seed, judgement.total - judgement.passed, judgement.message))
+    return lost
+
+
+@pytest.mark.parametrize("name", list(correct_variants.VARIANTS))
+def test_correct_variants_lose_no_point(name):
+    lost = lost_points(name, correct_variants.VARIANTS[name], SEEDS)
+    assert lost == [], f"{len(lost)} of {len(SEEDS) * len(correct_variants.VARIANTS[name])} gradings lost points; " \
+        f"first: {lost[:3]}"
+
+
+@pytest.mark.parametrize("name", list(correct_variants.OTHER_VARIANTS))
+def test_other_exact_formulas_written_another_way_lose_no_point(name):
+    lost = lost_points(name, correct_variants.OTHER_VARIANTS[name], SEEDS)
+    assert lost == [], f"{len(lost)} gradings lost points; first: {lost[:3]}"
+
+
+def test_networks_on_a_notebook_one_written_another_way_lose_no_point():
+    """The own run of every object built on notebook 1 goes through the student's notebook-1 functions:
+    written in other orders, they change the networks' outputs in the last bits only."""
+    namespace = solution_namespace()
+    namespace.update(correct_variants.NOTEBOOK1_ANOTHER_WAY)
+    namespace["ACTIVATIONS"] = {**namespace["ACTIVATIONS"], **{
+        kind: (namespace[f"{kind}_forward"], namespace[f"{kind}_backward"]) for kind in ("relu", "sigmoid", "tanh")}}
+    lost = [(name, seed, judgement.message) for seed in SEEDS[:100]
+            for name in ("TwoLayerNet", "Affine", "Relu", "SoftmaxWithLoss", "LayerNet", "FullyConnectedNet")
+            for judgement in [graded(name, namespace, seed)] if judgement.passed < judgement.total]
+    assert lost == []
+
+
+@pytest.mark.parametrize("name", list(correct_variants.VARIANTS))
+def test_known_mistakes_still_fail_on_every_seed(name, monkeypatch):
+    # the mistakes' own outputs only choose a hint, never the points: skip that step to save time
+    monkeypatch.setattr(grader, "known_mistakes", lambda task, inputs: [])
+    mistakes = [m for m in all_mistakes() if m.task == name]
+    assert mistakes
+    namespaces = {}
+    for mistake in mistakes:
+        namespaces[mistake.slug] = solution_namespace()
+        mistake.plant_into(namespaces[mistake.slug])
+    passed = [(slug, seed) for seed in MISTAKE_SEEDS for slug, namespace in namespaces.items()
+              if graded(name, namespace, seed).passed == TASKS[name].n_cases]
+    assert passed == []
