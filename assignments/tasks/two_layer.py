@@ -1,13 +1,15 @@
 """Notebook 2 tasks: the two-layer net, its layer objects, and training on the spiral and on digits.
 
-Hidden cases use non-zero biases and mixed-sign hidden pre-activations (a net without its ReLU or
-with regularised biases cannot match). The training loops are judged on what they own (updates,
+Hidden cases use non-zero biases, mixed-sign hidden pre-activations and reg > 0 (a net without its ReLU
+or with regularised biases cannot match); each task's `behaviours` says which case shows what. The training loops are judged on what they own (updates,
 batches, history) by training a scripted stand-in model instead of the student's network.
 """
 import numpy as np
 
-from . import Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack, upstream_gradient
+from . import (Behaviour, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack,
+               upstream_gradient)
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
+from .layers import with_zeros
 from .standins import LAYERS, NETWORK
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -15,14 +17,14 @@ TIME_BUDGET = 30.0  # seconds a training run may take (timed in the kernel; the 
 
 
 def net_inputs(rng, case):
-    """A small batch and a full parameter set; case 2 regularises."""
+    """A small batch and a full parameter set, regularised."""
     n, d, h, c = (int(v) for v in (rng.integers(3, 7), rng.integers(4, 9), rng.integers(5, 11), rng.integers(3, 6)))
     return {
         "X": rng.normal(size=(n, d)),
         "y": rng.integers(0, c, size=n),
         "W1": rng.normal(size=(d, h)), "b1": rng.normal(scale=0.5, size=h),
         "W2": rng.normal(size=(h, c)), "b2": rng.normal(scale=0.5, size=c),
-        "reg": np.array(0.0 if case == 1 else rng.uniform(0.1, 1.0)),
+        "reg": np.array(rng.uniform(0.1, 1.0)),
     }
 
 
@@ -106,7 +108,7 @@ def init_checks(outputs, weight_shapes, scale):
 # --- layer objects ---------------------------------------------------------------------------
 
 def affine_layer_inputs(rng, case):
-    n, trailing, m = int(rng.integers(2, 6)), tuple(int(v) for v in rng.integers(2, 4, size=int(rng.integers(1, 3)))), \
+    n, trailing, m = int(rng.integers(2, 6)), tuple(int(v) for v in rng.integers(2, 4, size=2 + case % 2)), \
         int(rng.integers(2, 6))
     d = int(np.prod(trailing))
     return {"x": rng.normal(size=(n, *trailing)), "W": rng.normal(size=(d, m)), "b": rng.normal(size=m),
@@ -125,9 +127,11 @@ def affine_layer_run(ns, inputs):
 
 
 def relu_layer_inputs(rng, case):
+    """Mixed signs and two entries exactly 0 (derivative 0 there)."""
     shape = (int(rng.integers(2, 6)), int(rng.integers(2, 7)))
     x = mixed_signs(rng, shape)
-    return {"x": x, "dout": upstream_gradient(rng, x)}
+    dout = upstream_gradient(rng, x)
+    return {"x": with_zeros(rng, x), "dout": dout}
 
 
 def relu_layer_run(ns, inputs):
@@ -137,16 +141,21 @@ def relu_layer_run(ns, inputs):
 
 
 def softmax_layer_inputs(rng, case):
+    """Scores, labels and an upstream dout far from the default 1 (of either sign)."""
     n, c = int(rng.integers(3, 8)), int(rng.integers(3, 6))
-    return {"scores": rng.normal(scale=3.0, size=(n, c)) + (1000.0 if case == 2 else 0.0),
-            "y": rng.integers(0, c, size=n)}
+    return {"scores": rng.normal(scale=3.0, size=(n, c)), "y": rng.integers(0, c, size=n),
+            "dout": np.array(rng.choice([-1.0, 1.0]) * rng.uniform(1.5, 4.0))}
 
 
 def softmax_layer_run(ns, inputs):
+    """backward(dout) and then backward() with the default dout = 1: scaling the stored dscores in place
+    would change the second answer."""
     layer = call(ns, "SoftmaxWithLoss")
     loss = invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
                   inputs["y"])
-    return {"loss": loss, "dscores": invoke("SoftmaxWithLoss.backward", method(layer, "backward", "SoftmaxWithLoss"))}
+    backward = method(layer, "backward", "SoftmaxWithLoss")
+    scaled = invoke("SoftmaxWithLoss.backward", backward, float(inputs["dout"]))
+    return {"loss": loss, "backward(dout)": scaled, "backward() after it": invoke("SoftmaxWithLoss.backward", backward)}
 
 
 # --- LayerNet --------------------------------------------------------------------------------
@@ -239,9 +248,12 @@ def describe_scripted(inputs):
 
 
 def train_sgd_inputs(rng, case):
-    inputs = scripted_inputs(rng, int(rng.integers(30, 61)))
+    """A batch size that does not divide the training set (the last batch is smaller) and several epochs."""
+    batch_size = int(rng.integers(7, 17))
+    num_train = int(rng.integers(30, 61))
+    inputs = scripted_inputs(rng, num_train + (num_train % batch_size == 0))
     return {**inputs, "X_val": scripted_rows(rng, 40, first_id=len(inputs["y"])), "y_val": rng.integers(0, 2, size=40),
-            "batch_size": np.array(int(rng.integers(7, 17))), "num_epochs": np.array(int(rng.integers(3, 6))),
+            "batch_size": np.array(batch_size), "num_epochs": np.array(int(rng.integers(3, 6))),
             "seed": np.array(int(rng.integers(1000)))}
 
 
@@ -263,16 +275,63 @@ def train_sgd_summary(inputs, outputs, namespace):
     return {**batch_checks(outputs, inputs["y"], int(inputs["batch_size"]), int(inputs["num_epochs"])), **outputs}
 
 
+# --- what the notebook states, and which inputs show it ----------------------------------------
+
+def has_data(inputs):
+    return "X" in inputs
+
+
+INITIALISATION = Behaviour(
+    "weights weight_scale * randn, biases zero, under the keys W1, b1, W2, b2", lambda i: "dims" in i,
+    unless="initialisation statistics need a fresh, large net: case 1 builds one; the other cases load given "
+           "parameters into a small net and judge its loss")
+NO_DATA = "the initialisation case (case 1) has no data, hence no loss or gradients"
+
+
+def relu_matters(inputs):
+    """The hidden pre-activations X W1 + b1 take both signs, so the ReLU changes them."""
+    hidden = inputs["X"] @ inputs["W1"] + inputs["b1"]
+    return bool((hidden > 0).any() and (hidden < 0).any())
+
+
+NET = (
+    Behaviour("affine -> ReLU -> affine (hidden pre-activations of both signs)",
+              lambda i: has_data(i) and relu_matters(i), unless=NO_DATA),
+    Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2), the gradients reg * W; nothing for the biases",
+              lambda i: has_data(i) and float(i["reg"]) > 0 and np.all(i["b1"] != 0), unless=NO_DATA),
+    Behaviour("data loss and gradients averaged over the N rows", lambda i: has_data(i) and len(i["y"]) >= 2,
+              unless=NO_DATA),
+)
+
 register(
     Task("TwoLayerNet", two_layer_inputs, two_layer_run, describe_net, summarize=two_layer_summary,
-         stand_ins=NETWORK),
+         stand_ins=NETWORK, behaviours=(INITIALISATION, *NET)),
     Task("Affine", affine_layer_inputs, affine_layer_run, lambda i: f"x of shape {shape_of(i['x'])}",
-         stand_ins=LAYERS[:2]),
-    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x of shape {shape_of(i['x'])}", stand_ins=LAYERS[2:]),
+         stand_ins=LAYERS[:2], behaviours=(
+             Behaviour("reads params[w_name] at every forward (a rebound W is used)",
+                       lambda i: not np.array_equal(i["W"], i["W_next"])),
+             Behaviour("dx shaped like x", lambda i: i["x"].ndim >= 3),
+             Behaviour("stores dW and db", lambda i: True))),
+    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x of shape {shape_of(i['x'])}", stand_ins=LAYERS[2:],
+         behaviours=(Behaviour("dx = dout where x > 0, 0 elsewhere (also at exactly 0)",
+                               lambda i: (i["x"] == 0).any() and (i["x"] > 0).any() and (i["x"] < 0).any()),)),
     Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run,
-         lambda i: f"scores of shape {shape_of(i['scores'])}{' around 1000' if i['scores'].mean() > 500 else ''}",
-         stand_ins=("softmax_loss",)),
-    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net, stand_ins=(*NETWORK, "numerical_gradient")),
-    Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary),
-    Task("train_sgd", train_sgd_inputs, train_sgd_run, describe_scripted, summarize=train_sgd_summary),
+         lambda i: f"scores of shape {shape_of(i['scores'])}, dout {float(i['dout']):.3g}",
+         stand_ins=("softmax_loss",), behaviours=(
+             Behaviour("backward(dout) returns dscores * dout", lambda i: abs(float(i["dout"])) != 1),
+             Behaviour("backward returns a new array: the stored dscores stay as they are",
+                       lambda i: abs(float(i["dout"])) != 1))),
+    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net, stand_ins=(*NETWORK, "numerical_gradient"),
+         behaviours=(
+             Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2); gradient adds reg * W to the weights",
+                       lambda i: float(i["reg"]) > 0),
+             Behaviour("the layers read the current params (a rebound W2 is used)", lambda i: True))),
+    Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary, behaviours=(
+        Behaviour("each iteration: the loss on the whole set, then params -= learning_rate * grads",
+                  lambda i: int(i["num_iters"]) >= 2),)),
+    Task("train_sgd", train_sgd_inputs, train_sgd_run, describe_scripted, summarize=train_sgd_summary, behaviours=(
+        Behaviour("a new random order every epoch, from one generator made before the first",
+                  lambda i: int(i["num_epochs"]) >= 2),
+        Behaviour("the last minibatch may be smaller", lambda i: len(i["y"]) % int(i["batch_size"]) != 0),
+        Behaviour("one loss per minibatch, one accuracy of each kind per epoch", lambda i: True))),
 )

@@ -21,6 +21,7 @@ class Mistake:
     edits: dict = field(default_factory=dict)  # object name -> ((old text, new text), ...) on its solution
     name: str = ""
     affects: tuple = ()  # other tasks that use this object and so fail with it
+    breaks: str = ""  # the documented behaviour it breaks, when some hidden case cannot show it (Task.behaviours)
 
     @property
     def slug(self):

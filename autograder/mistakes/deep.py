@@ -10,8 +10,16 @@ DECAY = ('            for config in self.optim_configs.values():\n'
 STEP = "                self._step(order[start:start + self.batch_size])\n"
 
 
-def mistake(task, name, hint, *edits, affects=()):
-    return Mistake(task, hint, edits={task: edits}, name=f"{task}__{name}", affects=affects)
+NET = {  # the documented behaviour each FullyConnectedNet mistake breaks (some cases cannot show it)
+    "init": "weights weight_scale * randn, biases zero, every parameter of dtype",
+    "activations": "layer l uses activation l (a different one in every hidden layer)",
+    "last": "no activation after the last affine layer",
+    "reg": "the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
+}
+
+
+def mistake(task, name, hint, *edits, affects=(), breaks=""):
+    return Mistake(task, hint, edits={task: edits}, name=f"{task}__{name}", affects=affects, breaks=breaks)
 
 
 MISTAKES = [
@@ -26,22 +34,39 @@ MISTAKES = [
             "the weights W1, ..., WL only",
             (LOSS_LINE, LOSS_LINE.replace("np.sum(W * W)",
                                           'np.sum(W * W) + 0.5 * self.reg * np.sum(self.params[f"b{layer}"] ** 2)')),
-            (BIAS_GRAD, BIAS_GRAD + ' + self.reg * self.params[f"b{layer}"]'), affects=TRAINED),
+            (BIAS_GRAD, BIAS_GRAD + ' + self.reg * self.params[f"b{layer}"]'), affects=TRAINED, breaks=NET["reg"]),
     mistake("FullyConnectedNet", "reg_one_weight", "your loss matches an L2 term on the first layer's weights "
             "only; add 0.5 * reg * sum(W**2) for every layer inside the loop",
             (LOSS_LINE, ""), ("        return loss, grads", "        loss += 0.5 * self.reg * np.sum(W * W)\n"
-                                                             "        return loss, grads"), affects=TRAINED),
+                                                             "        return loss, grads"), affects=TRAINED,
+            breaks=NET["reg"]),
     mistake("FullyConnectedNet", "first_activation", "your scores match using the first hidden layer's activation in "
             "every layer; layer l uses self.activations[l - 1]",
-            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[0]]"), affects=TRAINED),
+            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[0]]"), affects=TRAINED,
+            breaks=NET["activations"]),
+    mistake("FullyConnectedNet", "activation_after_last", "your scores match applying the last hidden activation "
+            "after the last affine layer too; the scores come straight out of affine L",
+            ("if layer < self.num_layers:", "if self.activations:"),
+            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[min(layer, len(self.activations)) - 1]]"),
+            affects=TRAINED, breaks=NET["last"]),
     mistake("FullyConnectedNet", "no_dtype", "your parameters are float64 when dtype=np.float32 was asked for: "
             "cast each one with .astype(dtype)",
             (W_INIT, "weight_scale * np.random.randn(dims[layer - 1], dims[layer])"),
-            ("np.zeros(dims[layer], dtype=dtype)", "np.zeros(dims[layer])")),
+            ("np.zeros(dims[layer], dtype=dtype)", "np.zeros(dims[layer])"), breaks=NET["init"]),
     mistake("sgd", "ascent", "your step goes uphill: subtract learning_rate * dw", ("w - config", "w + config")),
     mistake("sgd_momentum", "sign", "your update matches w - v with v = momentum * v - learning_rate * dw, a step "
             "uphill: with that sign convention the update is w + v",
             ("next_w = w + velocity", "next_w = w - velocity")),
+    mistake("sgd_momentum", "stores_negative", "your steps match keeping v = momentum * v + learning_rate * dw and "
+            "stepping w - v: that stores the velocity with the opposite sign, so a velocity given in config moves "
+            "w the wrong way; keep v = momentum * v - learning_rate * dw and next_w = w + v",
+            ('velocity = config["momentum"] * velocity - config["learning_rate"] * dw',
+             'velocity = config["momentum"] * velocity + config["learning_rate"] * dw'),
+            ("next_w = w + velocity", "next_w = w - velocity")),
+    mistake("sgd_momentum", "stale_velocity", "your step uses the velocity from before this update: compute the "
+            "new v first, then next_w = w + v",
+            ('    velocity = config["momentum"] * velocity - config["learning_rate"] * dw\n    next_w = w + velocity\n',
+             '    next_w = w + velocity\n    velocity = config["momentum"] * velocity - config["learning_rate"] * dw\n')),
     mistake("sgd_momentum", "velocity_not_stored", "the first step is right but later ones are not: store the new "
             "velocity in config['velocity'] so the next step can use it", ('    config["velocity"] = velocity\n', "")),
     mistake("rmsprop", "cache_not_stored", "the first step is right but later ones are not: store the new running "
@@ -50,9 +75,20 @@ MISTAKES = [
             "decay_rate of the old cache and add (1 - decay_rate) * dw**2",
             ("decay * config.get(\"cache\", np.zeros_like(w)) + (1 - decay) * dw ** 2",
              "(1 - decay) * config.get(\"cache\", np.zeros_like(w)) + decay * dw ** 2")),
+    mistake("rmsprop", "eps_inside_sqrt", "where the gradients are tiny your steps match sqrt(cache + epsilon): add "
+            "epsilon after the square root, sqrt(cache) + epsilon",
+            ('dw / (np.sqrt(cache) + config["epsilon"])', 'dw / np.sqrt(cache + config["epsilon"])')),
     mistake("adam", "no_bias_correction", "your steps match Adam without bias correction: divide m by 1 - beta1**t "
             "and v by 1 - beta2**t",
             ("m_hat = m / (1 - beta1 ** t)", "m_hat = m"), ("v_hat = v / (1 - beta2 ** t)", "v_hat = v"),
+            affects=TRAINED),
+    mistake("adam", "bias_power", "your bias correction divides by 1 - beta1 and 1 - beta2 at every step: raise "
+            "them to the step count, 1 - beta1**t and 1 - beta2**t",
+            ("m_hat = m / (1 - beta1 ** t)", "m_hat = m / (1 - beta1)"),
+            ("v_hat = v / (1 - beta2 ** t)", "v_hat = v / (1 - beta2)"), affects=TRAINED),
+    mistake("adam", "corrected_state", "your later steps match storing the bias-corrected m_hat and v_hat in config: "
+            "store the raw averages m and v, and correct them anew at each step",
+            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"], config["m"], config["v"] = t, m_hat, v_hat'),
             affects=TRAINED),
     mistake("adam", "t_late", "your first step matches t = 0 in the bias correction (a division by zero): increment t "
             "before using it, so the first step has t = 1",
@@ -68,6 +104,9 @@ MISTAKES = [
              "{name: optim_config if optim_config is not None else {} for name in model.params}"), affects=TRAINED),
     mistake("Solver", "decay_per_step", "your learning rate decays at every minibatch; multiply it by lr_decay once "
             "per epoch", (STEP + DECAY, STEP + DECAY.replace("            ", "                ")), affects=TRAINED),
+    mistake("Solver", "no_shuffle", "your epochs visit the rows in their stored order: shuffle each epoch with "
+            "order = self.rng.permutation(num_train)",
+            ("order = self.rng.permutation(num_train)", "order = np.arange(num_train)"), affects=TRAINED),
     mistake("Solver", "no_restore", "train() must end by putting the best validation params back into model.params",
             ("        self.model.params.update(self.best_params)", ""), affects=TRAINED),
 ]
