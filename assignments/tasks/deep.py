@@ -42,7 +42,7 @@ def net_inputs(rng, case):
     3, 3 and 4 (each hidden layer with another activation, the last never "linear") with random weights
     and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE head."""
     if case == 0:
-        dims = rng.integers([80, 60, 60, 5], [120, 100, 100, 11])
+        dims = rng.integers([80, 60, 150, 10], [120, 100, 200, 16])  # every W >= 1,500 entries (see two_layer)
         return {"dims": dims, "activations": np.array(["relu", "tanh"]),
                 "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
                 "numpy_seed": np.array(rng.integers(2 ** 31))}

@@ -81,10 +81,8 @@ MISTAKES = [
             "(params -= learning_rate * grads)",
             edits={"train_gd": (("model.params[name] -= learning_rate", "model.params[name] += learning_rate"),)},
             name="train_gd__ascent"),
-    layer("train_sgd", "rng_per_epoch", "every epoch repeats the same order: create the generator "
-          "np.random.default_rng(seed) once, before the first epoch",
-          ("        order = rng.permutation(num_train)",
-           "        rng = np.random.default_rng(seed)\n        order = rng.permutation(num_train)")),
-    layer("train_sgd", "no_shuffle", "your epochs visit the rows in their stored order: shuffle each epoch with "
-          "order = rng.permutation(N)", ("order = rng.permutation(num_train)", "order = np.arange(num_train)")),
+    layer("train_sgd", "rng_per_epoch", "your epochs visit the rows in the same order: create the generator "
+          "np.random.default_rng(seed) once, before the first epoch, and shuffle with order = rng.permutation(N) "
+          "in every epoch", ("        order = rng.permutation(num_train)",
+                             "        rng = np.random.default_rng(seed)\n        order = rng.permutation(num_train)")),
 ]
