@@ -37,16 +37,18 @@ def mse_run(ns, inputs):
 
 # --- FullyConnectedNet -------------------------------------------------------------------------
 
+DEPTHS = (3, 1, 3, 3, 4)  # case -> depth of the net whose loss is judged (case 1: a linear model)
+
+
 def net_inputs(rng, case):
-    """Case 0: a fresh float32 net, for its initialisation. Cases 1-4: nets of depth 1 (a linear model),
-    3, 3 and 4 (each hidden layer with another activation, the last never "linear") with random weights
-    and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE head."""
-    if case == 0:
-        dims = rng.integers([80, 60, 150, 10], [120, 100, 200, 16])  # every W >= 1,500 entries (see two_layer)
-        return {"dims": dims, "activations": np.array(["relu", "tanh"]),
-                "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
-                "numpy_seed": np.array(rng.integers(2 ** 31))}
-    n, depth = int(rng.integers(4, 8)), (1, 3, 3, 4)[case - 1]
+    """Every case: a net of depth DEPTHS[case] (each hidden layer with another activation, the last never
+    "linear") with given weights and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE
+    head. Case 0 first builds a fresh float32 net for its initialisation statistics (every W has at least
+    1,500 entries, as in two_layer)."""
+    new = {} if case > 0 else {
+        "new_dims": rng.integers([80, 60, 150, 10], [120, 100, 200, 16]), "new_activations": np.array(["relu", "tanh"]),
+        "weight_scale": np.array(10 ** rng.uniform(-3, -1)), "numpy_seed": np.array(rng.integers(2 ** 31))}
+    n, depth = int(rng.integers(4, 8)), DEPTHS[case]
     trailing = (2, int(rng.integers(2, 4)))
     dims = [int(np.prod(trailing)), *(int(v) for v in rng.integers(3, 8, size=depth - 1)), int(rng.integers(2, 5))]
     activations = list(rng.permutation(ACTIVATION_NAMES)[:depth - 1])
@@ -63,32 +65,35 @@ def net_inputs(rng, case):
     for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), start=1):
         inputs[f"W{layer}"] = mixed_signs(rng, (fan_in, fan_out), scale=1.0 / np.sqrt(fan_in))
         inputs[f"b{layer}"] = rng.normal(scale=0.5, size=fan_out)
-    return inputs
+    return {**new, **inputs}
 
 
 def describe_net(inputs):
     activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
-    if "X" not in inputs:
-        return f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}"
-    return (f"{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
+    new = f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}, then " if "new_dims" in inputs else ""
+    return (f"{new}{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
             f"{shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}")
 
 
-def new_net(ns, inputs, **options):
-    dims = [int(v) for v in inputs["dims"]]
-    activations = [str(a) for a in inputs["activations"]]
-    return call(ns, "FullyConnectedNet", dims[1:-1], dims[0], dims[-1], activations, **options)
+def new_net(ns, dims, activations, **options):
+    dims = [int(v) for v in dims]
+    return call(ns, "FullyConnectedNet", dims[1:-1], dims[0], dims[-1], [str(a) for a in activations], **options)
 
 
 def net_run(ns, inputs):
-    num_layers = len(inputs["dims"]) - 1
-    if "X" not in inputs:
+    outputs = {}
+    if "new_dims" in inputs:
         np.random.seed(int(inputs["numpy_seed"]))
-        net = new_net(ns, inputs, weight_scale=float(inputs["weight_scale"]), dtype=np.float32)
+        net = new_net(ns, inputs["new_dims"], inputs["new_activations"], weight_scale=float(inputs["weight_scale"]),
+                      dtype=np.float32)
         params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
-        return {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
-                **layer_params(params, "init:", num_layers)}
-    net = new_net(ns, inputs, reg=float(inputs["reg"]), loss=str(inputs["loss_type"]))
+        outputs = {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
+                   **layer_params(params, "init:", len(inputs["new_dims"]) - 1)}
+    num_layers = len(inputs["dims"]) - 1
+    small = as_dict(method(new_net(ns, inputs["dims"], inputs["activations"], dtype=np.float32), "params",
+                           "FullyConnectedNet"), "FullyConnectedNet.params")
+    outputs["dtypes of a new float32 net"] = np.array(sorted({str(np.asarray(v).dtype) for v in small.values()}))
+    net = new_net(ns, inputs["dims"], inputs["activations"], reg=float(inputs["reg"]), loss=str(inputs["loss_type"]))
     params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
     params.update(layer_params(inputs, "", num_layers))
     loss_fn = method(net, "loss", "FullyConnectedNet")
@@ -96,19 +101,20 @@ def net_run(ns, inputs):
     loss, grads = unpack(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"], inputs["y"]),
                          "FullyConnectedNet.loss(X, y)", ("loss", "grads"))
     grads = as_dict(grads, "grads")
-    return {"scores": scores, "loss": loss, "grads keys": keys_of(grads),
+    return {**outputs, "scores": scores, "loss": loss, "grads keys": keys_of(grads),
             **layer_params(grads, "grad:", num_layers)}
 
 
 def net_summary(inputs, outputs, namespace):
-    """The initialisation case becomes checks on shapes, statistics and dtype; other cases pass through."""
-    if "X" in inputs:
+    """The fresh float32 net's params become checks on shapes, statistics and dtype; the rest passes through."""
+    if "new_dims" not in inputs:
         return outputs
-    dims = [int(v) for v in inputs["dims"]]
+    dims = [int(v) for v in inputs["new_dims"]]
     shapes = {f"W{layer}": (fan_in, fan_out) for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), 1)}
     checks = init_checks(outputs, shapes, float(inputs["weight_scale"]))
     checks["ok:every parameter is float32 when dtype=np.float32"] = set(outputs["dtypes"].tolist()) == {"float32"}
-    return checks
+    rest = {key: value for key, value in outputs.items() if key not in ("keys", "dtypes") and not key.startswith("init:")}
+    return {**checks, **rest}
 
 
 # --- update rules ------------------------------------------------------------------------------
@@ -227,7 +233,7 @@ def solver_inputs(rng, case):
         "a": a, "b": rng.normal(size=3),
         "batch_size": np.array(batch_size), "num_epochs": np.array(num_epochs),
         "lr_decay": np.array(lr_decay), "learning_rate": np.array(lr),
-        "checkpoint": np.array(case == 1),
+        "checkpoint": np.array(True),
     }
 
 
@@ -331,11 +337,8 @@ def training_summary(name):
 
 # --- what the notebook states, and which inputs show it ----------------------------------------
 
-NO_DATA = "the initialisation case (case 1) has no data, hence no loss or gradients"
-
-
 def hidden_layers(inputs):
-    return [str(a) for a in inputs["activations"]] if "X" in inputs else []
+    return [str(a) for a in inputs["activations"]]
 
 
 def last_is_best(inputs):
@@ -346,24 +349,22 @@ def last_is_best(inputs):
     return accuracies[-1] >= max(accuracies)
 
 
+LINEAR = "case 2 is the linear model (hidden_dims=[]): it has no hidden layer and a single W"
 NET_BEHAVIOURS = (
-    Behaviour("weights weight_scale * randn, biases zero, every parameter of dtype", lambda i: "X" not in i,
-              unless="initialisation statistics need a fresh, large net: case 1 builds one; the other cases load "
-                     "given parameters into small nets"),
-    Behaviour("hidden_dims=[] is a linear model", lambda i: len(i["dims"]) == 2 and "X" in i,
-              unless="each case has one depth: case 2 is the linear model, cases 3-5 have two or three hidden layers"),
+    Behaviour("every parameter of the dtype asked for", lambda i: True),
+    Behaviour("weights weight_scale * randn, biases zero", lambda i: "new_dims" in i,
+              unless="initialisation statistics need a fresh, large net: case 1 builds one before its loss; the "
+                     "other cases load given parameters into small nets"),
+    Behaviour("hidden_dims=[] is a linear model", lambda i: len(i["dims"]) == 2,
+              unless="each case has one depth: case 2 is the linear model, the others have two or three hidden layers"),
     Behaviour("layer l uses activation l (a different one in every hidden layer)",
-              lambda i: len(set(hidden_layers(i))) >= 2,
-              unless="needs two hidden layers: the initialisation case and the linear model have none"),
+              lambda i: len(set(hidden_layers(i))) >= 2, unless=LINEAR),
     Behaviour("no activation after the last affine layer",
-              lambda i: bool(hidden_layers(i)) and hidden_layers(i)[-1] != "linear",
-              unless="needs a hidden layer: the initialisation case and the linear model have none"),
+              lambda i: bool(hidden_layers(i)) and hidden_layers(i)[-1] != "linear", unless=LINEAR),
     Behaviour("the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
-              lambda i: "X" in i and float(i["reg"]) > 0 and len(i["dims"]) >= 3,
-              unless="needs data and two weight matrices: the initialisation case has no data, the linear model one W"),
-    Behaviour("X of shape (N, d1, ..., dk) is flattened by affine_forward", lambda i: "X" in i and i["X"].ndim >= 3,
-              unless=NO_DATA),
-    Behaviour('loss="mse" uses mse_loss with real targets', lambda i: "X" in i and str(i["loss_type"]) == "mse",
+              lambda i: float(i["reg"]) > 0 and len(i["dims"]) >= 3, unless=LINEAR),
+    Behaviour("X of shape (N, d1, ..., dk) is flattened by affine_forward", lambda i: i["X"].ndim >= 3),
+    Behaviour('loss="mse" uses mse_loss with real targets', lambda i: str(i["loss_type"]) == "mse",
               unless="each case has one head: case 3 has the MSE head, the others the softmax head"),
 )
 UPDATE_BEHAVIOURS = {
@@ -389,6 +390,8 @@ SOLVER_BEHAVIOURS = (
               lambda i: not last_is_best(i)),
     Behaviour("a new random order every epoch; the last minibatch may be smaller",
               lambda i: len(i["y_train"]) % int(i["batch_size"]) != 0),
+    Behaviour("with a checkpoint file name, the epoch and the current params are saved every epoch",
+              lambda i: bool(i["checkpoint"])),
 )
 
 register(

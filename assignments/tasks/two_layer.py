@@ -29,9 +29,8 @@ def net_inputs(rng, case):
 
 
 def describe_net(inputs):
-    if "X" not in inputs:
-        return f"a new net with weight_scale {float(inputs['weight_scale']):.3g}"
-    return f"X of shape {shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}"
+    new = f"a new net with weight_scale {float(inputs['weight_scale']):.3g}, then " if "dims" in inputs else ""
+    return f"{new}X of shape {shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}"
 
 
 def layer_params(params, prefix, num_layers=2):
@@ -49,37 +48,63 @@ def load_params(model, inputs, label):
 # --- TwoLayerNet -----------------------------------------------------------------------------
 
 def two_layer_inputs(rng, case):
-    if case == 0:  # initialisation statistics on a net large enough for them to be sharp: W2 has at least
-        # 1,500 entries, so a correct std strays from weight_scale by 10% only at over 5 standard errors
-        return {"dims": rng.integers([100, 150, 10], [150, 250, 16]), "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
-                "numpy_seed": np.array(rng.integers(2 ** 31))}
-    return net_inputs(rng, case)
+    """Every case: a small net loaded with given parameters, its loss and gradients. Case 0 first builds a
+    fresh net large enough for sharp initialisation statistics: W2 has at least 1,500 entries, so a correct
+    std strays from weight_scale by 10% only at over 5 standard errors."""
+    if case > 0:
+        return net_inputs(rng, case)
+    return {"dims": rng.integers([100, 150, 10], [150, 250, 16]), "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
+            "numpy_seed": np.array(rng.integers(2 ** 31)), **net_inputs(rng, case)}
 
 
 def two_layer_run(ns, inputs):
+    outputs = {}
     if "dims" in inputs:
         np.random.seed(int(inputs["numpy_seed"]))
         d, h, c = (int(v) for v in inputs["dims"])
         net = call(ns, "TwoLayerNet", d, h, c, float(inputs["weight_scale"]))
         params = as_dict(method(net, "params", "TwoLayerNet"), "TwoLayerNet.params")
-        return {"keys": keys_of(params), **layer_params(params, "init:")}
+        outputs = {"keys": keys_of(params), **layer_params(params, "init:")}
     d, h = inputs["W1"].shape
-    net = call(ns, "TwoLayerNet", d, h, inputs["W2"].shape[1], 1e-2, float(inputs["reg"]))
+    net = call(ns, "TwoLayerNet", d, h, inputs["W2"].shape[1], SMALL_NET_SCALE, float(inputs["reg"]))
+    new = as_dict(method(net, "params", "TwoLayerNet"), "TwoLayerNet.params")
+    outputs |= {"keys of a new net's params": keys_of(new),  # what a small new net shows, before loading
+               **{f"{name} of a new net": np.array(new.get(name, np.nan), dtype=np.float64) for name in PARAM_NAMES}}
     load_params(net, inputs, "TwoLayerNet")
     loss_fn = method(net, "loss", "TwoLayerNet")
     scores = invoke("TwoLayerNet.loss", loss_fn, inputs["X"])
     loss, grads = unpack(invoke("TwoLayerNet.loss", loss_fn, inputs["X"], inputs["y"]), "TwoLayerNet.loss(X, y)",
                          ("loss", "grads"))
     grads = as_dict(grads, "grads")
-    return {"scores": scores, "loss": loss, "grads keys": keys_of(grads), **layer_params(grads, "grad:")}
+    return {**outputs, "scores": scores, "loss": loss, "grads keys": keys_of(grads), **layer_params(grads, "grad:")}
 
 
 def two_layer_summary(inputs, outputs, namespace):
-    """Initialisation cases become checks on the statistics of the weights; other cases pass through."""
-    if "dims" not in inputs:
-        return outputs
-    d, h, c = (int(v) for v in inputs["dims"])
-    return init_checks(outputs, {"W1": (d, h), "W2": (h, c)}, float(inputs["weight_scale"]))
+    """The small new net's weights become a loose check; the fresh large net's params (case 0) become checks
+    on their statistics; the other outputs pass through."""
+    outputs = dict(outputs)
+    weights = [outputs.pop(f"{name} of a new net") for name in ("W1", "W2")]
+    checks = {SMALL_NET_CHECK: small_net_check(weights, SMALL_NET_SCALE)}
+    if "dims" in inputs:
+        d, h, c = (int(v) for v in inputs["dims"])
+        checks.update(init_checks(outputs, {"W1": (d, h), "W2": (h, c)}, float(inputs["weight_scale"])))
+        outputs = {key: value for key, value in outputs.items() if key != "keys" and not key.startswith("init:")}
+    return {**checks, **outputs}
+
+
+SMALL_NET_SCALE = 1e-2  # the weight_scale the loss cases build their small net with
+SMALL_NET_CHECK = "ok:a new net's weights take both signs, with a spread within a factor 2 of weight_scale"
+
+
+def small_net_check(weights, scale):
+    """A loose check on the 35 or more weights of a small new net: a correct one fails it with probability
+    below 3e-6 (its std leaves the band [0.5, 2] * weight_scale that rarely); uniform [0, s) or a wrong scale
+    fail it always."""
+    try:
+        values = np.concatenate([np.ravel(np.asarray(w, dtype=np.float64)) for w in weights])
+    except (TypeError, ValueError):
+        return False
+    return bool(values.size > 1 and (values > 0).any() and (values < 0).any() and 0.5 < values.std() / scale < 2)
 
 
 def init_checks(outputs, weight_shapes, scale):
@@ -278,17 +303,13 @@ def train_sgd_summary(inputs, outputs, namespace):
 
 # --- what the notebook states, and which inputs show it ----------------------------------------
 
-def has_data(inputs):
-    return "X" in inputs
-
-
-INITIALISATION = Behaviour(
-    "weights weight_scale * randn, biases zero, under the keys W1, b1, W2, b2", lambda i: "dims" in i,
-    unless="initialisation statistics need a fresh, large net: case 1 builds one; the other cases load given "
-           "parameters into a small net and judge its loss")
-NO_DATA = "the initialisation case (case 1) has no data, hence no loss or gradients"
-
-
+INITIALISATION = (
+    Behaviour("weights weight_scale * randn (mean 0, std weight_scale): sharp statistics on a large net",
+              lambda i: "dims" in i, unless="sharp statistics need a fresh, large net: case 1 builds one before its "
+                                            "loss; every case checks signs and spread of a small new net loosely"),
+    Behaviour("weights of both signs, spread near weight_scale; biases zero; keys W1, b1, W2, b2",
+              lambda i: np.prod(i["W1"].shape) + np.prod(i["W2"].shape) >= 35),
+)
 def relu_matters(inputs):
     """The hidden pre-activations X W1 + b1 take both signs, so the ReLU changes them."""
     hidden = inputs["X"] @ inputs["W1"] + inputs["b1"]
@@ -296,17 +317,15 @@ def relu_matters(inputs):
 
 
 NET = (
-    Behaviour("affine -> ReLU -> affine (hidden pre-activations of both signs)",
-              lambda i: has_data(i) and relu_matters(i), unless=NO_DATA),
+    Behaviour("affine -> ReLU -> affine (hidden pre-activations of both signs)", relu_matters),
     Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2), the gradients reg * W; nothing for the biases",
-              lambda i: has_data(i) and float(i["reg"]) > 0 and np.all(i["b1"] != 0), unless=NO_DATA),
-    Behaviour("data loss and gradients averaged over the N rows", lambda i: has_data(i) and len(i["y"]) >= 2,
-              unless=NO_DATA),
+              lambda i: float(i["reg"]) > 0 and np.all(i["b1"] != 0)),
+    Behaviour("data loss and gradients averaged over the N rows", lambda i: len(i["y"]) >= 2),
 )
 
 register(
     Task("TwoLayerNet", two_layer_inputs, two_layer_run, describe_net, summarize=two_layer_summary,
-         stand_ins=NETWORK, behaviours=(INITIALISATION, *NET)),
+         stand_ins=NETWORK, behaviours=(*INITIALISATION, *NET)),
     Task("Affine", affine_layer_inputs, affine_layer_run, lambda i: f"x of shape {shape_of(i['x'])}",
          stand_ins=LAYERS[:2], behaviours=(
              Behaviour("reads params[w_name] at every forward (a rebound W is used)",

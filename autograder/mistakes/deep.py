@@ -11,7 +11,6 @@ STEP = "                self._step(order[start:start + self.batch_size])\n"
 
 
 NET = {  # the documented behaviour each FullyConnectedNet mistake breaks (some cases cannot show it)
-    "init": "weights weight_scale * randn, biases zero, every parameter of dtype",
     "activations": "layer l uses activation l (a different one in every hidden layer)",
     "last": "no activation after the last affine layer",
     "reg": "the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
@@ -52,7 +51,7 @@ MISTAKES = [
     mistake("FullyConnectedNet", "no_dtype", "your parameters are float64 when dtype=np.float32 was asked for: "
             "cast each one with .astype(dtype)",
             (W_INIT, "weight_scale * np.random.randn(dims[layer - 1], dims[layer])"),
-            ("np.zeros(dims[layer], dtype=dtype)", "np.zeros(dims[layer])"), breaks=NET["init"]),
+            ("np.zeros(dims[layer], dtype=dtype)", "np.zeros(dims[layer])")),
     mistake("sgd", "ascent", "your step goes uphill: subtract learning_rate * dw", ("w - config", "w + config")),
     mistake("sgd_momentum", "sign", "your update matches w - v with v = momentum * v - learning_rate * dw, a step "
             "uphill: with that sign convention the update is w + v",
