@@ -257,7 +257,9 @@ NOTEBOOK_TASKS = (
                        or np.isnan(relative_errors(i, 0.0)).any()))),
     Task("numerical_gradient", numerical_gradient_inputs, numerical_gradient_run, describe_numerical_gradient,
          rtol=1e-7, behaviours=GRADIENT_CHECKS),
-    Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run, describe_x,
+    Task("numerical_gradient_array", numerical_gradient_array_inputs, numerical_gradient_array_run,
+         lambda i: f"x of shape {shape_of(i['x'])} (as floats, as integers, and for an f returning a view of x), "
+                   f"h {float(i['h']):.2g}",
          rtol=1e-7, behaviours=(*GRADIENT_CHECKS, Behaviour(
              "sum_j dout_j * (f_j(x+h) - f_j(x-h)) / 2h, with a copy of f's result (f may return a view)",
              lambda i: np.all(i["dout"] != 0) and np.all(i["dout_view"] != 0)))),
