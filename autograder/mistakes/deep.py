@@ -8,6 +8,8 @@ W_INIT = "(weight_scale * np.random.randn(dims[layer - 1], dims[layer])).astype(
 DECAY = ('            for config in self.optim_configs.values():\n'
          '                config["learning_rate"] *= self.lr_decay\n')
 STEP = "                self._step(order[start:start + self.batch_size])\n"
+MOMENTUM = '    velocity = config["momentum"] * velocity - config["learning_rate"] * dw\n'
+ADAM_STATE = 'config["t"], config["m"], config["v"] = t, m, v'
 
 
 NET = {  # the documented behaviour each FullyConnectedNet mistake breaks (some cases cannot show it)
@@ -46,7 +48,8 @@ MISTAKES = [
     mistake("FullyConnectedNet", "activation_after_last", "your scores match applying the last hidden activation "
             "after the last affine layer too; the scores come straight out of affine L",
             ("if layer < self.num_layers:", "if self.activations:"),
-            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[min(layer, len(self.activations)) - 1]]"),
+            ("ACTIVATIONS[self.activations[layer - 1]]",
+             "ACTIVATIONS[self.activations[min(layer, len(self.activations)) - 1]]"),
             affects=TRAINED, breaks=NET["last"]),
     mistake("FullyConnectedNet", "no_dtype", "your parameters are float64 when dtype=np.float32 was asked for: "
             "cast each one with .astype(dtype)",
@@ -59,13 +62,11 @@ MISTAKES = [
     mistake("sgd_momentum", "stores_negative", "your steps match keeping v = momentum * v + learning_rate * dw and "
             "stepping w - v: that stores the velocity with the opposite sign, so a velocity given in config moves "
             "w the wrong way; keep v = momentum * v - learning_rate * dw and next_w = w + v",
-            ('velocity = config["momentum"] * velocity - config["learning_rate"] * dw',
-             'velocity = config["momentum"] * velocity + config["learning_rate"] * dw'),
+            (MOMENTUM, MOMENTUM.replace("- config", "+ config")),
             ("next_w = w + velocity", "next_w = w - velocity")),
     mistake("sgd_momentum", "stale_velocity", "your step uses the velocity from before this update: compute the "
             "new v first, then next_w = w + v",
-            ('    velocity = config["momentum"] * velocity - config["learning_rate"] * dw\n    next_w = w + velocity\n',
-             '    next_w = w + velocity\n    velocity = config["momentum"] * velocity - config["learning_rate"] * dw\n')),
+            (MOMENTUM + "    next_w = w + velocity\n", "    next_w = w + velocity\n" + MOMENTUM)),
     mistake("sgd_momentum", "velocity_not_stored", "the first step is right but later ones are not: store the new "
             "velocity in config['velocity'] so the next step can use it", ('    config["velocity"] = velocity\n', "")),
     mistake("rmsprop", "cache_not_stored", "the first step is right but later ones are not: store the new running "
@@ -87,16 +88,16 @@ MISTAKES = [
             ("v_hat = v / (1 - beta2 ** t)", "v_hat = v / (1 - beta2)"), affects=TRAINED),
     mistake("adam", "corrected_state", "your later steps match storing the bias-corrected m_hat and v_hat in config: "
             "store the raw averages m and v, and correct them anew at each step",
-            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"], config["m"], config["v"] = t, m_hat, v_hat'),
+            (ADAM_STATE, ADAM_STATE.replace("= t, m, v", "= t, m_hat, v_hat")),
             affects=TRAINED),
     mistake("adam", "t_late", "your first step matches t = 0 in the bias correction (a division by zero): increment t "
             "before using it, so the first step has t = 1",
             ('t = config.get("t", 0) + 1', 't = config.get("t", 0)'),
-            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"], config["m"], config["v"] = t + 1, m, v'),
+            (ADAM_STATE, ADAM_STATE.replace("= t, m, v", "= t + 1, m, v")),
             affects=TRAINED),
     mistake("adam", "state_not_stored", "the first step is right but later ones are not: store m and v (and t) in "
             "config so the next step can use them",
-            ('config["t"], config["m"], config["v"] = t, m, v', 'config["t"] = t'), affects=TRAINED),
+            (ADAM_STATE, 'config["t"] = t'), affects=TRAINED),
     mistake("Solver", "shared_config", "your parameters share one optimizer config, so their states mix: give each "
             "parameter its own copy of optim_config",
             ("{name: dict(optim_config or {}) for name in model.params}",

@@ -153,7 +153,8 @@ MISTAKES = [
          ("scores.max(axis=1, keepdims=True)", "scores.max()")),
     edit("softmax_loss", "column_index", "your loss matches indexing log_probs[:, y], which picks whole columns (an "
          "N x N block); take one entry per row with log_probs[np.arange(N), y]",
-         ("loss = -log_probs[rows, y].mean()", "loss = -log_probs[:, y].mean()"), ("dscores[rows, y] -= 1", "dscores[:, y] -= 1")),
+         ("loss = -log_probs[rows, y].mean()", "loss = -log_probs[:, y].mean()"),
+         ("dscores[rows, y] -= 1", "dscores[:, y] -= 1")),
     edit("softmax_loss", "wrong_axis", "your softmax is normalised over the wrong axis: each row (one example) "
          "must sum to 1, so use axis=1", ("scores.max(axis=1, keepdims=True)", "scores.max(axis=0, keepdims=True)"),
          ("np.exp(shifted).sum(axis=1, keepdims=True)", "np.exp(shifted).sum(axis=0, keepdims=True)")),
