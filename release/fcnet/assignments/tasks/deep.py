@@ -14,8 +14,8 @@ import tempfile
 import numpy as np
 
 from .. import datasets
-from . import (Behaviour, StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
-               unpack)
+from . import (Behaviour, StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of,
+               timed, unpack)
 from .scripted import ScriptedModel, batch_checks, batches
 from .standins import NETWORK
 from .two_layer import init_checks, layer_params, seeds_inputs, time_checks
@@ -41,8 +41,8 @@ DEPTHS = (3, 1, 3, 3, 4)  # case -> depth of the net whose loss is judged (case 
 
 
 def net_inputs(rng, case):
-    """Every case: a net of depth DEPTHS[case] (each hidden layer with another activation, the last never
-    "linear") with given weights and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE
+    """Every case: a net of depth DEPTHS[case] (each hidden layer with another activation, the last a sigmoid
+    or tanh) with given weights and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE
     head. Case 0 first builds a fresh float32 net for its initialisation statistics (every W has at least
     1,500 entries, as in two_layer)."""
     new = {} if case > 0 else {
@@ -51,9 +51,11 @@ def net_inputs(rng, case):
     n, depth = int(rng.integers(4, 8)), DEPTHS[case]
     trailing = (2, int(rng.integers(2, 4)))
     dims = [int(np.prod(trailing)), *(int(v) for v in rng.integers(3, 8, size=depth - 1)), int(rng.integers(2, 5))]
-    activations = list(rng.permutation(ACTIVATION_NAMES)[:depth - 1])
-    if activations and activations[-1] == "linear":  # so an activation after the last layer would show
-        activations[0], activations[-1] = activations[-1], activations[0]
+    # the last hidden activation is never linear, nor ReLU (whose stand-in can leave positive scores alone), so
+    # an activation after the last layer would show
+    last = str(rng.choice(["sigmoid", "tanh"]))
+    others = [name for name in rng.permutation(ACTIVATION_NAMES) if name != last]
+    activations = [*others[:depth - 2], last] if depth > 1 else []
     inputs = {
         "dims": np.array(dims),
         "activations": np.array(activations, dtype=str),
@@ -70,7 +72,8 @@ def net_inputs(rng, case):
 
 def describe_net(inputs):
     activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
-    new = f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}, then " if "new_dims" in inputs else ""
+    new = (f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}, then " if "new_dims" in inputs
+           else "")
     return (f"{new}{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
             f"{shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}")
 
@@ -113,7 +116,8 @@ def net_summary(inputs, outputs, namespace):
     shapes = {f"W{layer}": (fan_in, fan_out) for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), 1)}
     checks = init_checks(outputs, shapes, float(inputs["weight_scale"]))
     checks["ok:every parameter is float32 when dtype=np.float32"] = set(outputs["dtypes"].tolist()) == {"float32"}
-    rest = {key: value for key, value in outputs.items() if key not in ("keys", "dtypes") and not key.startswith("init:")}
+    rest = {key: value for key, value in outputs.items()
+            if key not in ("keys", "dtypes") and not key.startswith("init:")}
     return {**checks, **rest}
 
 
@@ -360,7 +364,7 @@ NET_BEHAVIOURS = (
     Behaviour("layer l uses activation l (a different one in every hidden layer)",
               lambda i: len(set(hidden_layers(i))) >= 2, unless=LINEAR),
     Behaviour("no activation after the last affine layer",
-              lambda i: bool(hidden_layers(i)) and hidden_layers(i)[-1] != "linear", unless=LINEAR),
+              lambda i: bool(hidden_layers(i)) and hidden_layers(i)[-1] in ("sigmoid", "tanh"), unless=LINEAR),
     Behaviour("the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
               lambda i: float(i["reg"]) > 0 and len(i["dims"]) >= 3, unless=LINEAR),
     Behaviour("X of shape (N, d1, ..., dk) is flattened by affine_forward", lambda i: i["X"].ndim >= 3),
@@ -374,8 +378,8 @@ UPDATE_BEHAVIOURS = {
         Behaviour("the velocity under config['velocity'], read from it and written back (a given velocity is used)",
                   lambda i: np.any(i["velocity_a"] != 0))),
     "rmsprop": (
-        Behaviour("cache = decay_rate * cache + (1 - decay_rate) * dw**2, under config['cache'] (a given cache is used)",
-                  lambda i: np.all(i["cache_a"] > 0)),
+        Behaviour("cache = decay_rate * cache + (1 - decay_rate) * dw**2, under config['cache'] (a given cache is "
+                  "used)", lambda i: np.all(i["cache_a"] > 0)),
         Behaviour("epsilon added after the square root", lambda i: np.abs(i["dw_a"]).min() < 1e-4)),
     "adam": (
         Behaviour("t incremented before use; m, v and t under config['m'], ['v'], ['t'] (a given state is used)",

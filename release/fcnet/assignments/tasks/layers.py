@@ -200,6 +200,7 @@ def loss_inputs(rng, case):
     n, c = int(rng.integers(3, 9)), int(rng.integers(3, 7))
     scores = rng.normal(scale=(2.0, 5.0, 10.0)[case % 3], size=(n, c))
     y = rng.integers(0, c, size=n)
+    y[1] = (y[0] + rng.integers(1, c)) % c  # labels differ, so a whole column of y's cannot pass for y
     scores[0, y[0]] = np.delete(scores[0], y[0]).max() + rng.uniform(1.5, 3.0)
     scores[1, y[1]] = np.delete(scores[1], y[1]).min() - rng.uniform(1.5, 3.0)
     scores += rng.permutation(np.linspace(-1000.0, 1000.0, n))[:, None]
@@ -284,7 +285,9 @@ NOTEBOOK_TASKS = (
     loss_task("softmax_loss", (ROW_MAXIMUM, NO_OVERFLOW, MEAN,
                                Behaviour("probabilities normalised over axis 1 (the classes)",
                                          lambda i: min(i["scores"].shape) >= 2),
-                               Behaviour("the gradient has -1 at each correct class", lambda i: len(i["y"]) >= 1))),
+                               Behaviour("the gradient has -1 at each correct class", lambda i: len(i["y"]) >= 1),
+                               Behaviour("one entry per row, log p[n, y_n] (labels differ between rows)",
+                                         lambda i: len(set(i["y"].tolist())) >= 2))),
     loss_task("svm_loss", (MEAN, CORRECT_MARGIN, HINGE, HINGE_GRADIENT)),
 )
 register(*NOTEBOOK_TASKS)

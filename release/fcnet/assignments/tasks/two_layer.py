@@ -1,15 +1,16 @@
 """Notebook 2 tasks: the two-layer net, its layer objects, and training on the spiral and on digits.
 
 Hidden cases use non-zero biases, mixed-sign hidden pre-activations and reg > 0 (a net without its ReLU
-or with regularised biases cannot match); each task's `behaviours` says which case shows what. The training loops are judged on what they own (updates,
-batches, history) by training a scripted stand-in model instead of the student's network.
+or with regularised biases cannot match); each task's `behaviours` says which case shows what. The
+training loops are judged on what they own (updates, batches, history) by training a scripted stand-in
+model instead of the student's network.
 """
 import numpy as np
 
 from . import (Behaviour, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack,
                upstream_gradient)
-from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .layers import with_zeros
+from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYERS, NETWORK
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -153,8 +154,8 @@ def affine_layer_run(ns, inputs):
 
 
 def relu_layer_inputs(rng, case):
-    """Mixed signs and two entries exactly 0 (derivative 0 there)."""
-    shape = (int(rng.integers(2, 6)), int(rng.integers(2, 7)))
+    """Mixed signs (at least 4 of each) and two entries exactly 0 (derivative 0 there)."""
+    shape = (int(rng.integers(3, 6)), int(rng.integers(3, 7)))
     x = mixed_signs(rng, shape)
     dout = upstream_gradient(rng, x)
     return {"x": with_zeros(rng, x), "dout": dout}
