@@ -67,7 +67,7 @@ MISTAKES = [
           ("return self.dscores * dout", "return self.dscores * dout / self.dscores.shape[0]"), affects=("LayerNet",)),
     layer("LayerNet", "loss_without_reg", "your loss leaves out the L2 term 0.5 * reg * (sum W1**2 + sum W2**2) "
           "that gradient() differentiates",
-          ("return float(data_loss + 0.5 * self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2)))", "return float(data_loss)")),
+          ("data_loss + 0.5 * self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2))", "data_loss")),
     Mistake("LayerNet", "gradient() leaves out the gradient reg * W of the L2 term that loss() includes",
             edits={"LayerNet": (('"W1": affine1.dW + self.reg * self.params["W1"]', '"W1": affine1.dW'),
                                 ('"W2": affine2.dW + self.reg * self.params["W2"]', '"W2": affine2.dW'))},
