@@ -83,7 +83,8 @@ FIXTURE_LOOKUPS = {
     "SoftmaxWithLoss": ("class SoftmaxWithLoss:\n    def forward(self, scores, y):\n"
                         "        self.case = shipped('SoftmaxWithLoss', scores=scores, y=y)\n"
                         "        return float(self.case['loss'])\n"
-                        "    def backward(self, dout=1.0):\n        return self.case['dscores']\n"),
+                        "    def backward(self, dout=1.0):\n"
+                        "        return self.case['backward(dout)' if dout != 1.0 else 'backward() after it']\n"),
     "mse_loss": ("def mse_loss(preds, targets):\n    case = shipped('mse_loss', preds=preds, targets=targets)\n"
                  "    return float(case['loss']), case['dpreds']\n"),
 }

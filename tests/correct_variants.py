@@ -104,9 +104,9 @@ def numerical_gradient_array_backwards(f, x, dout, h=1e-5):
     for index in reversed(list(np.ndindex(*x.shape))):
         keep = x[index]
         x[index] = keep + h
-        f_plus = np.asarray(f(x))
+        f_plus = np.array(f(x))
         x[index] = keep - h
-        f_minus = np.asarray(f(x))
+        f_minus = np.array(f(x))
         x[index] = keep
         grad[index] = np.vdot(dout, f_plus - f_minus) / (2.0 * h)
     return grad

@@ -340,8 +340,8 @@ def adam_keeps_only_t(w, dw, config=None):
     for key, value in (("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)):
         config.setdefault(key, value)
     t = config.get("t", 0) + 1
-    m = (1 - config["beta1"]) * dw
-    v = (1 - config["beta2"]) * dw ** 2
+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
     config["t"] = t
     m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
     return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
@@ -382,9 +382,10 @@ def adam_counts_after(w, dw, config=None):
     t = config.get("t", 0)
     m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
     v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
-    step = config["learning_rate"] * np.sqrt(1 - config["beta2"] ** t) / (1 - config["beta1"] ** t)
+    next_w = w - config["learning_rate"] * (m / (1 - config["beta1"] ** t)) / (
+        np.sqrt(v / (1 - config["beta2"] ** t)) + config["epsilon"])
     config.update(t=t + 1, m=m, v=v)
-    return w - step * m / (np.sqrt(v) + config["epsilon"]), config
+    return next_w, config
 
 
 class TwoLayerNetWithoutRelu:
@@ -485,7 +486,7 @@ HELD_OUT = [
             "svm_loss__counts_correct_class"),
     HeldOut("MSE loss without the half, gradient right", "mse_loss", {"mse_loss": mse_loss_doubled_only},
             "mse_loss__no_half"),
-    HeldOut("Adam's step size formula with t from 0", "adam", {"adam": adam_counts_after}, "adam__t_late"),
+    HeldOut("Adam's bias correction with t from 0", "adam", {"adam": adam_counts_after}, "adam__t_late"),
     HeldOut("every layer uses activations[0]", "FullyConnectedNet",
             {"FullyConnectedNet": (("ACTIVATIONS[self.activations[layer - 1]]",
                                     "ACTIVATIONS[self.activations[0]]"),)},

@@ -33,6 +33,18 @@ class StudentError(Exception):
 
 
 @dataclass(frozen=True)
+class Behaviour:
+    """A behaviour the notebook states for an object, and which hidden cases can tell it apart.
+
+    `exercised(inputs)` is True when code without the behaviour gives other outputs on that case; every
+    case must exercise every behaviour unless `unless` says why some cases cannot (tests/test_coverage.py).
+    """
+    text: str
+    exercised: Callable[[dict], bool]
+    unless: str = ""
+
+
+@dataclass(frozen=True)
 class Task:
     name: str
     make_inputs: Callable[[np.random.Generator, int], dict]  # (rng, case index) -> {name: array}
@@ -50,6 +62,7 @@ class Task:
     # (inputs, raw outputs, summary, trusted namespace) -> summary: the grader's own second look at a case
     # whose checks fail, e.g. a trained model's recipe retrained with trusted components
     second_chance: Callable[[dict, dict, dict, dict], dict] | None = None
+    behaviours: tuple = ()  # Behaviour(...) for every behaviour the notebook states
 
     def inputs(self, seed):
         """The task's input cases for a seed; different tasks get independent streams."""

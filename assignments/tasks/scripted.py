@@ -45,15 +45,20 @@ def batches(model):
 
 
 def batch_checks(outputs, y_train, batch_size, num_epochs):
-    """Checks on the minibatches a loop drew (popped from `outputs`): every row once per epoch, at most
-    batch_size rows per batch, each label with its own row. Any random order passes."""
+    """Checks on the minibatches a loop drew (popped from `outputs`): every row once per epoch, in a new
+    shuffled order each epoch, at most batch_size rows per batch, each label with its own row. Any random
+    order passes."""
     num_train = len(y_train)
     ids, sizes = np.asarray(outputs.pop("batch ids")), np.asarray(outputs.pop("batch sizes"))
     labels = np.asarray(outputs.pop("batch labels"))
     per_epoch = ids.reshape(num_epochs, num_train) if ids.size == num_epochs * num_train else None
+    # a correct loop's orders repeat, or come out sorted, with probability below 1 / 30!
+    shuffled = per_epoch is not None and len({tuple(epoch) for epoch in per_epoch}) == num_epochs and \
+        not any(np.array_equal(epoch, np.arange(num_train)) for epoch in per_epoch)
     return {
         "ok:each epoch uses every training row exactly once": per_epoch is not None and
             all(np.array_equal(np.sort(epoch), np.arange(num_train)) for epoch in per_epoch),
+        "ok:each epoch visits the rows in a new random order": shuffled,
         f"ok:minibatches hold at most batch_size = {batch_size} rows": sizes.size > 0 and sizes.max() <= batch_size,
         "ok:each minibatch's labels belong to its rows": labels.shape == ids.shape and ids.size > 0 and
             bool(np.all((ids < num_train) & (labels == y_train[np.minimum(ids, num_train - 1)]))),

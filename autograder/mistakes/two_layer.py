@@ -12,6 +12,10 @@ def two_layer(name, hint, *edits):
     return Mistake("TwoLayerNet", hint, edits={"TwoLayerNet": edits}, name=f"TwoLayerNet__{name}")
 
 
+def layer(task, name, hint, *edits):
+    return Mistake(task, hint, edits={task: edits}, name=f"{task}__{name}")
+
+
 MISTAKES = [
     two_layer("no_relu", "your scores match a net without the ReLU between the two affine layers",
               ("activated, cache_relu = relu_forward(hidden)", "activated, cache_relu = hidden, None"),
@@ -34,6 +38,9 @@ MISTAKES = [
     two_layer("grad_keys", "grads must use the same keys as params: W1, b1, W2, b2",
               (GRADS_LINE, GRADS_LINE.replace('{"W1"', '{"dW1"').replace('"b1":', '"db1":')
                .replace('"W2":', '"dW2":').replace('"b2":', '"db2":'))),
+    two_layer("grad_without_reg", "your loss includes the L2 term but your gradients do not: add reg * W1 and "
+              "reg * W2 to dW1 and dW2",
+              (GRADS_LINE, GRADS_LINE.replace(" + self.reg * W1", "").replace(" + self.reg * W2", ""))),
     two_layer("rand_init", "your weights look uniform on [0, weight_scale): draw them with np.random.randn "
               "(normal, mean 0), not np.random.rand",
               (W1_INIT, W1_INIT.replace("randn", "rand")), (W2_INIT, W2_INIT.replace("randn", "rand"))),
@@ -50,6 +57,17 @@ MISTAKES = [
                               ("affine_forward(x, self.params[self.w_name], self.params[self.b_name])",
                                "affine_forward(x, self.W, self.b)"))},
             name="Affine__stale"),
+    layer("SoftmaxWithLoss", "ignores_dout", "your backward ignores dout: return dscores * dout, so an objective "
+          "that scales the loss scales its gradient too", ("return self.dscores * dout", "return self.dscores")),
+    layer("SoftmaxWithLoss", "scales_in_place", "your backward scales the stored dscores in place, so the next call "
+          "starts from a scaled array: return a new array, self.dscores * dout",
+          ("return self.dscores * dout", "self.dscores *= dout\n        return self.dscores")),
+    layer("SoftmaxWithLoss", "divides_by_n", "your gradient is N times too small: softmax_loss already divides "
+          "dscores by N, so backward only multiplies by dout",
+          ("return self.dscores * dout", "return self.dscores * dout / self.dscores.shape[0]")),
+    layer("LayerNet", "loss_without_reg", "your loss leaves out the L2 term 0.5 * reg * (sum W1**2 + sum W2**2) "
+          "that gradient() differentiates",
+          ("data_loss + 0.5 * self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2))", "data_loss")),
     Mistake("LayerNet", "gradient() leaves out the gradient reg * W of the L2 term that loss() includes",
             edits={"LayerNet": (('"W1": affine1.dW + self.reg * self.params["W1"]', '"W1": affine1.dW'),
                                 ('"W2": affine2.dW + self.reg * self.params["W2"]', '"W2": affine2.dW'))},
@@ -58,4 +76,8 @@ MISTAKES = [
             "(params -= learning_rate * grads)",
             edits={"train_gd": (("model.params[name] -= learning_rate", "model.params[name] += learning_rate"),)},
             name="train_gd__ascent"),
+    layer("train_sgd", "rng_per_epoch", "your epochs visit the rows in the same order: create the generator "
+          "np.random.default_rng(seed) once, before the first epoch, and shuffle with order = rng.permutation(N) "
+          "in every epoch", ("        order = rng.permutation(num_train)",
+                             "        rng = np.random.default_rng(seed)\n        order = rng.permutation(num_train)")),
 ]

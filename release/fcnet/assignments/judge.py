@@ -8,6 +8,7 @@ from functools import partial
 
 import numpy as np
 
+from .readable import SETTING_DIGITS, quantity
 from .payload import Unusable
 from .tasks.standins import split
 from .tolerances import EXACT
@@ -24,30 +25,39 @@ class Judgement:
         return self.passed / self.total if self.total else 0.0
 
 
-def first_difference(got, expected, tolerances, lenient=True):
+def first_difference(got, expected, tolerances):
     """None when the two case outputs agree, else (output name, sentence).
 
     tolerances: {output name: (atol, rtol)} (see tolerances.py); outputs not named there get EXACT.
 
-    Outputs named `ok:<claim>` are checks (1 or 0) worked out from the raw outputs; `info:<what>`
-    outputs are not compared, only quoted when a check fails. When `lenient`, a check that the expected
-    outputs fail themselves is skipped (it cannot be held against anyone).
+    Inputs changed in place (`input:<name>` outputs) are reported before any value: a changed input is the
+    cause a student must fix first, and it can make every later value differ. Outputs named `ok:<claim>`
+    are checks (1 or 0) worked out from the raw outputs; `info:<what>` outputs are not compared, only
+    quoted when a check fails. A check that the expected outputs fail themselves is skipped (it cannot be
+    held against anyone).
     """
     if "error" in got:
         return "error", got["error"]
-    for name, want in expected.items():
-        if name.startswith("info:") or (lenient and name.startswith("ok:") and not np.all(want)):
+    for name in compared(expected):
+        want = expected[name]
+        if name.startswith("ok:") and not np.all(want):
             continue
         if name not in got:
             return name, f"no `{name}` was returned"
         problem = compare_values(name, got[name], want, tolerances.get(name, EXACT))
         if problem and name.startswith("ok:"):
-            details = ", ".join(f"{key[5:]} {float(value):.4g}" for key, value in got.items()
+            details = ", ".join(f"{key[5:]} {quantity(key, value, SETTING_DIGITS)}" for key, value in got.items()
                                 if key.startswith("info:"))
             problem += f" ({details})" if details else ""
         if problem:
             return name, problem
     return None
+
+
+def compared(outputs):
+    """The names of a case's outputs that are compared, `input:` ones first."""
+    names = [name for name in outputs if not name.startswith("info:")]
+    return sorted(names, key=lambda name: not name.startswith("input:"))
 
 
 def compare_values(name, got, want, tolerance):
@@ -87,7 +97,7 @@ def compare_values(name, got, want, tolerance):
     difference, expected = abs(got[worst] - want[worst]), want[worst]
     error = "" if not np.isfinite(expected) else f" (relative error {difference / abs(expected):.1e})" if expected \
         else f" (absolute error {difference:.1e})"
-    return f"`{name}` differs{at_index(worst)}: got {got[worst]:.6g}, expected {expected:.6g}{error}"
+    return f"`{name}` differs{at_index(worst)}: got {quantity(name, got[worst])}, expected {quantity(name, expected)}{error}"
 
 
 def at(mask, ndim):
@@ -101,8 +111,8 @@ def at_index(index):
 def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     """Judge every case of a task.
 
-    mistakes: (hint, outputs per case) pairs; a failing case whose differing output equals a
-    mistake's names that mistake.
+    mistakes: (hint, outputs per case) pairs; the first failing case names the mistake that explains it
+    (see matching_mistake).
     """
     failures = []
     for index, (got, expected) in enumerate(zip(got_cases, expected_cases)):
@@ -114,14 +124,29 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
         return Judgement(total, total, "")
     index, (part, name, sentence) = failures[0]
     named = sentence if sentence.startswith(task.name) else f"{task.name}: {sentence}"
-    where = "; with stand-ins for the notebook-1 functions it calls" if part else ""
+    where = "; with stand-ins for the other graded objects it calls" if part else ""
     message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
-    theirs = [(hint, [split(case)[part] or {} for case in cases]) for hint, cases in mistakes]
-    hint = matching_mistake(split(got_cases[index])[part] or {}, name, theirs, index,
-                            partial(task.tolerance, inputs[index]))
+    hint = case_hint(got_cases[index], expected_cases[index], part, name,
+                     [(hint, cases[index]) for hint, cases in mistakes], partial(task.tolerance, inputs[index]))
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)
+
+
+def case_hint(got, expected, part, name, mistakes, tolerances):
+    """The hint for a failing case (see matching_mistake), matched on the run the failure was described from
+    (`part`, output `name`), and else, when that was the run with stand-ins, on the object's own run: an
+    object that computes everything itself (no notebook-1 calls) behaves like a mistake there only."""
+    runs = [(part, name)]
+    if part:
+        own = first_difference(split(got)[0], split(expected)[0], tolerances(split(expected)[0]))
+        runs += [(0, own[0])] if own else []
+    for run, failing in runs:
+        hint = matching_mistake(split(got)[run] or {}, split(expected)[run] or {}, failing,
+                                [(hint, split(theirs)[run] or {}) for hint, theirs in mistakes], tolerances)
+        if hint:
+            return hint
+    return None
 
 
 def case_difference(got, expected, tolerances):
@@ -142,23 +167,58 @@ def case_difference(got, expected, tolerances):
     return None if theirs is None else (1, *theirs)
 
 
-def matching_mistake(got, name, mistakes, index, tolerances):
-    """The hint of the mistake that explains the student's case best.
+def matching_mistake(got, expected, name, mistakes, tolerances):
+    """The hint of the known mistake that explains a student's failing case, or None.
 
-    First choice: a mistake whose outputs all equal the student's; else the first whose output `name`
-    (the first one that differs from the expected) equals the student's, unless that output is an `ok:`
-    check: a failed check alone is too coarse to name a cause (a NaN loss also fails "the loss went down").
+    got, expected: the case's outputs; name: the first output that differs; mistakes: (hint, the mistake's
+    outputs on this case) pairs. A mistake explains the case when it behaves like the student's code on
+    `name` (see same_behaviour) and on at least as many compared outputs as the expected outputs do: a
+    hint is named only when the mistake explains the case better than no mistake at all. The mistake
+    agreeing on most outputs wins (the first listed on a tie). A failed `ok:` check alone is too coarse
+    to name a cause (a NaN loss also fails "the loss went down"): there the mistake must agree on every
+    output.
     """
     if name == "error" or name not in got:
         return None
-    candidates = [(hint, cases[index]) for hint, cases in mistakes if "error" not in cases[index]]
-    for hint, theirs in candidates:
-        if first_difference(got, theirs, tolerances(theirs), lenient=False) is None:
-            return hint
-    if name.startswith("ok:"):
-        return None
-    for hint, theirs in candidates:
-        tolerance = tolerances(theirs).get(name, EXACT)
-        if name in theirs and compare_values(name, got[name], theirs[name], tolerance) is None:
-            return hint
-    return None
+    names = compared(expected)
+    wanted = tolerances(expected)
+    baseline = sum(key in got and compare_values(key, got[key], expected[key], wanted.get(key, EXACT)) is None
+                   for key in names)
+    best, best_score = None, -1
+    for hint, theirs in mistakes:
+        if "error" in theirs or name not in theirs:
+            continue
+        allowed = tolerances(theirs)
+        if not same_behaviour(name, got[name], theirs[name], allowed.get(name, EXACT)):
+            continue
+        score = sum(key in got and key in theirs and same_behaviour(key, got[key], theirs[key], allowed.get(key, EXACT))
+                    for key in names)
+        whole = score == len(names)
+        if (whole or not name.startswith("ok:")) and score >= baseline and score > best_score:
+            best, best_score = hint, score
+    return best
+
+
+def same_behaviour(name, got, theirs, tolerance):
+    """True when the student's output `name` does what a mistake's does: equal within `tolerance`, overflowing in
+    the same entries (NaN, inf and -inf alike: the same overflow computed another way), and equal up to
+    truncation when one of them is kept in an integer array."""
+    if name.startswith(("ok:", "input:")) or isinstance(got, Unusable) or isinstance(theirs, Unusable):
+        return compare_values(name, got, theirs, tolerance) is None
+    got, theirs = np.asarray(got), np.asarray(theirs)
+    if got.dtype.kind not in "biuf" or theirs.dtype.kind not in "biuf" or \
+            (got.shape != theirs.shape and not got.size == theirs.size == 1):
+        return compare_values(name, got, theirs, tolerance) is None
+    one_is_integer = (got.dtype.kind == "f") != (theirs.dtype.kind == "f")
+    got, theirs = got.astype(np.float64).reshape(theirs.shape), theirs.astype(np.float64)
+    if one_is_integer:
+        got, theirs = truncated(got), truncated(theirs)
+    overflow = ~np.isfinite(got)
+    if not np.array_equal(overflow, ~np.isfinite(theirs)):
+        return False
+    return compare_values(name, got[~overflow], theirs[~overflow], tolerance) is None
+
+
+def truncated(values):
+    """Finite values truncated towards zero, as storing them into an integer array does."""
+    return np.where(np.isfinite(values), np.trunc(values), values)

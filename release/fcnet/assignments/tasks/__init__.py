@@ -33,6 +33,18 @@ class StudentError(Exception):
 
 
 @dataclass(frozen=True)
+class Behaviour:
+    """A behaviour the notebook states for an object, and which hidden cases can tell it apart.
+
+    `exercised(inputs)` is True when code without the behaviour gives other outputs on that case; every
+    case must exercise every behaviour unless `unless` says why some cases cannot (tests/test_coverage.py).
+    """
+    text: str
+    exercised: Callable[[dict], bool]
+    unless: str = ""
+
+
+@dataclass(frozen=True)
 class Task:
     name: str
     make_inputs: Callable[[np.random.Generator, int], dict]  # (rng, case index) -> {name: array}
@@ -47,6 +59,10 @@ class Task:
     summarize: Callable[[dict, dict, dict], dict] | None = None
     # notebook-1 functions the object calls: each case also runs with stand-ins for them (see standins.py)
     stand_ins: tuple = ()
+    # (inputs, raw outputs, summary, trusted namespace) -> summary: the grader's own second look at a case
+    # whose checks fail, e.g. a trained model's recipe retrained with trusted components
+    second_chance: Callable[[dict, dict, dict, dict], dict] | None = None
+    behaviours: tuple = ()  # Behaviour(...) for every behaviour the notebook states
 
     def inputs(self, seed):
         """The task's input cases for a seed; different tasks get independent streams."""
@@ -55,8 +71,9 @@ class Task:
 
 
 def run_case(task, namespace, inputs):
-    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call, plus the
-    same again with the stand-ins' prefix for a run with stand-ins for the task's notebook-1 functions.
+    """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call (the judge
+    reports an input changed in place before any value), plus the same again with the stand-ins' prefix
+    for a run with stand-ins for the task's notebook-1 functions.
 
     Never raises: a failure becomes {"error": message}.
     """
@@ -71,13 +88,28 @@ def run_case(task, namespace, inputs):
 def run_once(task, namespace, inputs):
     args = copy.deepcopy(inputs)
     try:
-        outputs = dict(task.run(namespace, args))
+        # copies, so a later run (with stand-ins, or the next case) that writes into an array the student's
+        # code keeps cannot change what this run returned
+        outputs = {name: snapshot(value) for name, value in task.run(namespace, args).items()}
     except StudentError as error:
         return {"error": str(error)}
     except Exception as error:  # the task's own code tripped over a malformed return value
         return {"error": f"{type(error).__name__}: {error}"}
-    outputs.update({f"input:{name}": value for name, value in args.items() if isinstance(value, np.ndarray)})
+    outputs.update({f"input:{name}": value.copy() for name, value in args.items() if isinstance(value, np.ndarray)})
     return outputs
+
+
+def snapshot(value):
+    """An output as it is when recorded: a copy, so a later call that writes into the same array (an update
+    rule that changes w in place and returns it, a layer that reuses a buffer) cannot change what was
+    recorded. Run functions record through it every output that a later call of the student's code could
+    reach."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # an object that cannot be copied is recorded as it is (it is no number anyway)
+        return value
 
 
 def summarized(task, inputs, cases, namespace):

@@ -1,8 +1,10 @@
 """Notebook 3 tasks: the MSE head, FullyConnectedNet, four update rules, the Solver, and two trained models.
 
-Nets of depth 1 to 4 get random sizes, a different activation in every hidden layer and non-zero
-biases. Update rules are run for several steps on two parameters at once, so state must persist
-in each parameter's own config. The Solver trains a scripted stand-in model whose loss and accuracy
+Nets of depth 1 to 4 get random sizes, a different activation in every hidden layer, non-zero biases,
+reg > 0 and inputs with two trailing axes. Update rules are run for several steps on two parameters at
+once, each starting from a given state (so state must persist in each parameter's own config, under its
+documented key and sign) and with one coordinate whose gradient is so small that epsilon decides its step.
+Each task's `behaviours` says which case shows what. The Solver trains a scripted stand-in model whose loss and accuracy
 follow its parameters in a known way, so its histories can be compared exactly while its minibatches
 stay free to be drawn in any random order. Trained models are judged from their parameters.
 """
@@ -12,12 +14,14 @@ import tempfile
 import numpy as np
 
 from .. import datasets
+from ..readable import SETTING_DIGITS, number, percent
 from ..tolerances import floor, network_scales
-from . import (StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, timed,
-               unpack)
+from . import (Behaviour, StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of,
+               snapshot, timed, unpack)
+from .recipe import recipe_of, trained_with
 from .scripted import ScriptedModel, batch_checks, batches
 from .standins import NETWORK, WEIGHT_SHIFT
-from .two_layer import init_checks, layer_params, seeds_inputs, time_checks, training_tolerance
+from .two_layer import TIME_CHECK, init_checks, layer_params, seeds_inputs, time_checks, training_tolerance
 
 ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
 
@@ -25,7 +29,7 @@ ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
 # --- mse_loss ----------------------------------------------------------------------------------
 
 def mse_inputs(rng, case):
-    n, k = int(rng.integers(3, 8)), case + 1  # K = 1 cannot tell a mean over rows from a mean over entries
+    n, k = int(rng.integers(3, 8)), case + 2  # K = 1 could not tell a mean over rows from a mean over entries
     return {"preds": rng.normal(size=(n, k)), "targets": rng.normal(size=(n, k))}
 
 
@@ -43,75 +47,88 @@ def mse_tolerance(inputs, expected):
 
 # --- FullyConnectedNet -------------------------------------------------------------------------
 
+DEPTHS = (3, 1, 3, 3, 4)  # case -> depth of the net whose loss is judged (case 1: a linear model)
+
+
 def net_inputs(rng, case):
-    """Case 0: a fresh float32 net, for its initialisation. Case k > 0: a net of depth k (k - 1 hidden
-    layers, each with another activation) with random weights and biases; case 2 has an MSE head and
-    case 3 an input with two trailing axes."""
-    if case == 0:
-        dims = rng.integers([80, 60, 60, 5], [120, 100, 100, 11])
-        return {"dims": dims, "activations": np.array(["relu", "tanh"]),
-                "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
-                "numpy_seed": np.array(rng.integers(2 ** 31))}
-    n, depth = int(rng.integers(4, 8)), case
-    trailing = (2, int(rng.integers(2, 4))) if case == 3 else (int(rng.integers(3, 7)),)
+    """Every case: a net of depth DEPTHS[case] (each hidden layer with another activation, the last a sigmoid
+    or tanh) with given weights and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE
+    head. Case 0 first builds a fresh float32 net for its initialisation statistics (every W has at least
+    1,500 entries, as in two_layer)."""
+    new = {} if case > 0 else {
+        "new_dims": rng.integers([80, 60, 150, 10], [120, 100, 200, 16]), "new_activations": np.array(["relu", "tanh"]),
+        "weight_scale": np.array(10 ** rng.uniform(-3, -1)), "numpy_seed": np.array(rng.integers(2 ** 31))}
+    n, depth = int(rng.integers(4, 8)), DEPTHS[case]
+    trailing = (2, int(rng.integers(2, 4)))
     dims = [int(np.prod(trailing)), *(int(v) for v in rng.integers(3, 8, size=depth - 1)), int(rng.integers(2, 5))]
+    # the last hidden activation is never linear, nor ReLU (whose stand-in can leave positive scores alone), so
+    # an activation after the last layer would show
+    last = str(rng.choice(["sigmoid", "tanh"]))
+    others = [name for name in rng.permutation(ACTIVATION_NAMES) if name != last]
+    activations = [*others[:depth - 2], last] if depth > 1 else []
     inputs = {
         "dims": np.array(dims),
-        "activations": rng.permutation(ACTIVATION_NAMES)[:depth - 1],
+        "activations": np.array(activations, dtype=str),
         "loss_type": np.array("mse" if case == 2 else "softmax"),
         "X": rng.normal(size=(n, *trailing)),
         "y": rng.normal(size=(n, dims[-1])) if case == 2 else rng.integers(0, dims[-1], size=n),
-        "reg": np.array(0.0 if case == 1 else rng.uniform(0.1, 1.0)),
+        "reg": np.array(rng.uniform(0.1, 1.0)),
     }
     for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), start=1):
         inputs[f"W{layer}"] = mixed_signs(rng, (fan_in, fan_out), scale=1.0 / np.sqrt(fan_in))
         inputs[f"b{layer}"] = rng.normal(scale=0.5, size=fan_out)
-    return inputs
+    return {**new, **inputs}
 
 
 def describe_net(inputs):
     activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
-    if "X" not in inputs:
-        return f"a new float32 net with weight_scale {float(inputs['weight_scale']):.3g}"
-    return (f"{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
-            f"{shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}")
+    new = (f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}, then "
+           if "new_dims" in inputs else "")
+    return (f"{new}{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
+            f"{shape_of(inputs['X'])}, reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
-def new_net(ns, inputs, **options):
-    dims = [int(v) for v in inputs["dims"]]
-    activations = [str(a) for a in inputs["activations"]]
-    return call(ns, "FullyConnectedNet", dims[1:-1], dims[0], dims[-1], activations, **options)
+def new_net(ns, dims, activations, **options):
+    dims = [int(v) for v in dims]
+    return call(ns, "FullyConnectedNet", dims[1:-1], dims[0], dims[-1], [str(a) for a in activations], **options)
 
 
 def net_run(ns, inputs):
-    num_layers = len(inputs["dims"]) - 1
-    if "X" not in inputs:
+    outputs = {}
+    if "new_dims" in inputs:
         np.random.seed(int(inputs["numpy_seed"]))
-        net = new_net(ns, inputs, weight_scale=float(inputs["weight_scale"]), dtype=np.float32)
+        net = new_net(ns, inputs["new_dims"], inputs["new_activations"], weight_scale=float(inputs["weight_scale"]),
+                      dtype=np.float32)
         params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
-        return {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
-                **layer_params(params, "init:", num_layers)}
-    net = new_net(ns, inputs, reg=float(inputs["reg"]), loss=str(inputs["loss_type"]))
+        outputs = {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
+                   **layer_params(params, "init:", len(inputs["new_dims"]) - 1)}
+    num_layers = len(inputs["dims"]) - 1
+    small = as_dict(method(new_net(ns, inputs["dims"], inputs["activations"], dtype=np.float32), "params",
+                           "FullyConnectedNet"), "FullyConnectedNet.params")
+    outputs["dtypes of a new float32 net"] = np.array(sorted({str(np.asarray(v).dtype) for v in small.values()}))
+    net = new_net(ns, inputs["dims"], inputs["activations"], reg=float(inputs["reg"]), loss=str(inputs["loss_type"]))
     params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
     params.update(layer_params(inputs, "", num_layers))
     loss_fn = method(net, "loss", "FullyConnectedNet")
-    scores = invoke("FullyConnectedNet.loss", loss_fn, inputs["X"])
+    scores = snapshot(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"]))
     loss, grads = unpack(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"], inputs["y"]),
                          "FullyConnectedNet.loss(X, y)", ("loss", "grads"))
     grads = as_dict(grads, "grads")
-    return {"scores": scores, "loss": loss, "grads keys": keys_of(grads),
+    return {**outputs, "scores": scores, "loss": loss, "grads keys": keys_of(grads),
             **layer_params(grads, "grad:", num_layers)}
 
 
 def net_summary(inputs, outputs, namespace):
-    """The initialisation case becomes checks on shapes, statistics and dtype; other cases pass through."""
-    if "X" in inputs:
+    """The fresh float32 net's params become checks on shapes, statistics and dtype; the rest passes through."""
+    if "new_dims" not in inputs:
         return outputs
-    dims = [int(v) for v in inputs["dims"]]
+    dims = [int(v) for v in inputs["new_dims"]]
     shapes = {f"W{layer}": (fan_in, fan_out) for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), 1)}
     checks = init_checks(outputs, shapes, float(inputs["weight_scale"]))
     checks["ok:every parameter is float32 when dtype=np.float32"] = set(outputs["dtypes"].tolist()) == {"float32"}
-    return checks
+    rest = {key: value for key, value in outputs.items()
+            if key not in ("keys", "dtypes") and not key.startswith("init:")}
+    return {**checks, **rest}
 
 
 def net_tolerance(inputs, expected):
@@ -141,6 +158,26 @@ HYPERPARAMETERS = {  # name -> (low, high) of a random setting; case 0 uses the 
 }
 
 
+STATE = {"sgd": (), "sgd_momentum": ("velocity",), "rmsprop": ("cache",), "adam": ("m", "v", "t")}
+TINY = 1e-6  # the size of one coordinate's gradients: near epsilon's scale once squared and averaged
+
+
+def initial_state(rng, rule, tag, shape):
+    """The state a parameter's config starts from, under the documented keys (`velocity_a`, `t_b`, ...):
+    non-zero, so reading it, its sign and where it is stored all show; tiny where the gradient is."""
+    state = {"velocity": mixed_signs(rng, shape, scale=0.1), "m": mixed_signs(rng, shape, scale=0.5),
+             "cache": rng.uniform(0.1, 2.0, size=shape), "v": rng.uniform(0.1, 2.0, size=shape),
+             "t": np.array(int(rng.integers(1, 6)))}
+    for key in ("m", "cache", "v"):
+        state[key].reshape(-1)[0] *= TINY ** (1 if key == "m" else 2)
+    return {f"{key}_{tag}": state[key] for key in STATE[rule]}
+
+
+def given_state(inputs, rule, tag):
+    """A parameter's starting state from the inputs, copied (so a rule may update it in place)."""
+    return {key: inputs[f"{key}_{tag}"].copy() if key != "t" else int(inputs[f"t_{tag}"]) for key in STATE[rule]}
+
+
 def update_inputs(rule):
     def make(rng, case):
         shapes = [tuple(int(v) for v in rng.integers(2, 5, size=int(rng.integers(1, 3)))) for _ in range(2)]
@@ -148,8 +185,10 @@ def update_inputs(rule):
         for tag, shape in zip("ab", shapes):
             inputs[f"w_{tag}"] = mixed_signs(rng, shape)
             # gradients that change size and sign from step to step, so every piece of state shows
-            inputs[f"dw_{tag}"] = np.stack([mixed_signs(rng, shape, scale=10.0 ** rng.uniform(-1, 1))
-                                            for _ in range(STEPS)])
+            dw = np.stack([mixed_signs(rng, shape, scale=10.0 ** rng.uniform(-1, 1)) for _ in range(STEPS)])
+            dw.reshape(STEPS, -1)[:, 0] *= TINY
+            inputs[f"dw_{tag}"] = dw
+            inputs.update(initial_state(rng, rule, tag, shape))
         if case > 0:
             ranges = HYPERPARAMETERS[rule].items()
             inputs.update({name: np.array(rng.uniform(low, high)) for name, (low, high) in ranges})
@@ -165,14 +204,14 @@ def update_tolerance(rule):
     """w after step k = w0 + the sum of the steps so far; each step rounds at a few ulp of its terms:
     sgd lr |dw|; momentum mu |v| + lr |dw|; rmsprop the step itself (a ratio of positive terms); adam lr
     times the condition of its bias corrections 1 - beta^t, which lose ~1 / (1 - beta) ulp to cancellation.
-    Steps are read from the expected values (v = the last step)."""
+    Steps are read from the expected values (v = the last step; momentum's first from the given velocity)."""
     def tolerance(inputs, expected):
         setting = {**DEFAULTS, **({"learning_rate": ADAM_LEARNING_RATE} if rule == "adam" else {}),
                    **{name: float(value) for name, value in inputs.items() if value.ndim == 0}}
         lr = setting["learning_rate"]
         tolerances = {}
         for tag, label in (("a", "w"), ("b", "a second parameter")):
-            previous, last_step = inputs[f"w_{tag}"], 0.0
+            previous, last_step = inputs[f"w_{tag}"], np.abs(inputs.get(f"velocity_{tag}", 0.0))  # given state
             scale = np.abs(previous)
             for step in range(STEPS):
                 name = f"{label} after step {step + 1}"
@@ -191,25 +230,47 @@ def update_tolerance(rule):
 
 
 def update_run(rule):
+    """The two parameters take turns for STEPS steps, each with its own config. The rule gets copies of the
+    case's arrays; `w` and `dw` are compared with what was passed after every call (the first change is
+    recorded as `input:w` / `input:dw`: a rule must never change them), and every next_w is recorded as a
+    snapshot, since a later step may write into the very array a rule returned."""
     def run(ns, inputs):
         settings = {name: float(inputs[name]) for name in HYPERPARAMETERS[rule] if name in inputs}
-        weights = {"a": inputs["w_a"], "b": inputs["w_b"]}
-        configs = {tag: dict(settings) if settings else None for tag in "ab"}
-        outputs = {}
-        for step in range(STEPS):  # the two parameters take turns, each with its own config
+        weights = {tag: inputs[f"w_{tag}"].copy() for tag in "ab"}
+        configs = {tag: {**settings, **given_state(inputs, rule, tag)} or None for tag in "ab"}
+        passed = {"w": inputs["w_a"].copy(), "dw": inputs["dw_a"][0].copy()}  # unchanged unless a call changes them
+        changed, outputs = {}, {}
+        for step in range(STEPS):
             for tag in "ab":
-                result = unpack(call(ns, rule, weights[tag], inputs[f"dw_{tag}"][step], configs[tag]), rule,
+                arguments = {"w": weights[tag], "dw": inputs[f"dw_{tag}"][step].copy()}
+                before = {name: snapshot(value) for name, value in arguments.items()}
+                result = unpack(call(ns, rule, arguments["w"], arguments["dw"], configs[tag]), rule,
                                 ("next_w", "config"))
+                for name, value in arguments.items():
+                    if name not in changed and not same_array(value, before[name]):
+                        changed[name] = snapshot(value)
                 weights[tag], configs[tag] = result[0], as_dict(result[1], f"the config {rule} returns")
                 label = "w" if tag == "a" else "a second parameter"
-                outputs[f"{label} after step {step + 1}"] = weights[tag]
-        return outputs
+                outputs[f"{label} after step {step + 1}"] = snapshot(weights[tag])
+        return {**{f"input:{name}": changed.get(name, value) for name, value in passed.items()}, **outputs}
     return run
 
 
+def same_array(value, before):
+    """False when an array passed to the student's code was written into (NaN equal to NaN)."""
+    if not isinstance(value, np.ndarray):
+        return True
+    return value.shape == before.shape and np.array_equal(value, before, equal_nan=value.dtype.kind in "fc")
+
+
 def describe_update(inputs):
-    settings = [f"{name} {float(value):.3g}" for name, value in inputs.items() if value.ndim == 0]
-    return f"{STEPS} steps from w of shape {shape_of(inputs['w_a'])}, " + (", ".join(settings) or "default config")
+    state = [key for key in ("velocity", "cache", "m", "v", "t") if f"{key}_a" in inputs]
+    names = [name for name in inputs if inputs[name].ndim == 0 and name[:-2] not in state]
+    config = "config {" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
+        if names else "the default hyperparameters"
+    given = f", starting from a given {', '.join(state)}" if state else ""
+    return (f"w and dw of shape {shape_of(inputs['w_a'])}, {config}{given}; {STEPS} steps, taking turns with a "
+            f"second parameter of shape {shape_of(inputs['w_b'])}")
 
 
 # --- Solver ------------------------------------------------------------------------------------
@@ -220,19 +281,31 @@ def scripted_rule(w, dw, config):
     return w - config["learning_rate"] * dw / np.sqrt(config["calls"]), config
 
 
-def solver_inputs(rng, case):
-    """Random sizes (batch size rarely divides the training set) and a validation set whose best threshold
-    lies mid-way along the path a[0] takes, so the best epoch is rarely the last one."""
-    num_train, batch_size = int(rng.integers(30, 61)), int(rng.integers(7, 17))
-    num_epochs, lr_decay, lr = int(rng.integers(4, 7)), rng.uniform(0.5, 0.9), rng.uniform(0.1, 0.3)
-    a = np.array([rng.uniform(1.0, 1.2), rng.normal()])
-    path, config = [a[0]], {"learning_rate": lr}  # a[0] step by step, as a correct Solver moves it
+def path_of_a0(a0, num_train, batch_size, num_epochs, learning_rate, lr_decay):
+    """a[0] step by step as a correct Solver moves it (the gradient of 0.5 * a**2 is a), and its value at
+    the end of each epoch."""
+    path, ends, config = [a0], [], {"learning_rate": learning_rate}
     for _ in range(num_epochs):
         for _ in range(0, num_train, batch_size):
-            path.append(scripted_rule(path[-1], path[-1], config)[0])  # the gradient of 0.5 * a**2 is a
+            path.append(scripted_rule(path[-1], path[-1], config)[0])
+        ends.append(path[-1])
         config["learning_rate"] *= lr_decay
+    return path, ends
+
+
+def solver_inputs(rng, case):
+    """Random sizes (the batch size never divides the training set) and a validation set whose best
+    threshold lies mid-way along the path a[0] takes; one validation row lies between a[0]'s values after
+    the last two epochs, so the last epoch is never the best one."""
+    batch_size = int(rng.integers(7, 17))
+    num_train = int(rng.integers(30, 61))
+    num_train += num_train % batch_size == 0
+    num_epochs, lr_decay, lr = int(rng.integers(4, 7)), rng.uniform(0.5, 0.9), rng.uniform(0.1, 0.3)
+    a = np.array([rng.uniform(1.0, 1.2), rng.normal()])
+    path, ends = path_of_a0(a[0], num_train, batch_size, num_epochs, lr, lr_decay)
     best = path[len(path) * 2 // 5]
     t_train, t_val = rng.uniform(0, 1.2, size=num_train), rng.uniform(0, 1.2, size=60)
+    t_val[0] = rng.uniform(ends[-1], ends[-2])
     return {
         "X_train": np.column_stack([np.arange(num_train), t_train]),
         "y_train": rng.integers(0, 2, size=num_train),
@@ -241,7 +314,7 @@ def solver_inputs(rng, case):
         "a": a, "b": rng.normal(size=3),
         "batch_size": np.array(batch_size), "num_epochs": np.array(num_epochs),
         "lr_decay": np.array(lr_decay), "learning_rate": np.array(lr),
-        "checkpoint": np.array(case == 1),
+        "checkpoint": np.array(True),
     }
 
 
@@ -285,7 +358,7 @@ def solver_steps(inputs):
 
 def describe_solver(inputs):
     return (f"{len(inputs['y_train'])} training rows, batch_size {int(inputs['batch_size'])}, "
-            f"{int(inputs['num_epochs'])} epochs, lr_decay {float(inputs['lr_decay']):.3g}"
+            f"{int(inputs['num_epochs'])} epochs, lr_decay {number(inputs['lr_decay'], SETTING_DIGITS)}"
             + (", with a checkpoint" if inputs["checkpoint"] else ""))
 
 
@@ -303,18 +376,32 @@ def splits(name, inputs):
 
 
 def training_run(name):
+    """The student's own training (its trained params, or the error it raised) and the recipe it follows."""
     def run(ns, inputs):
+        data = splits(name, inputs)
+        recipe = recipe_of(ns, name, data)
         np.random.seed(int(inputs["numpy_seed"]))
-        solver = call(ns, name, splits(name, inputs))
-        label = f"the Solver from {name}(data)"
-        model = method(solver, "model", label)
-        _, seconds = timed(f"{label}: train", method(solver, "train", label))
-        params = as_dict(method(model, "params", f"{label}: its model"), "model.params")
-        activations = method(model, "activations", f"{label}: its model")
-        activations = [activations] if isinstance(activations, str) else list(activations)
-        return {**{f"trained:{key}": np.asarray(value) for key, value in params.items()},
-                "activations": np.array([str(a) for a in activations]), "seconds": seconds}
+        try:
+            outputs = trained_outputs(ns, name, data)
+        except StudentError as error:
+            outputs = {TRAINING_ERROR: str(error)}
+        return {**outputs, "recipe": recipe}
     return run
+
+
+TRAINING_ERROR = "training error"
+
+
+def trained_outputs(ns, name, data):
+    solver = call(ns, name, data)
+    label = f"the Solver from {name}(data)"
+    model = method(solver, "model", label)
+    _, seconds = timed(f"{label}: train", method(solver, "train", label))
+    params = as_dict(method(model, "params", f"{label}: its model"), "model.params")
+    activations = method(model, "activations", f"{label}: its model")
+    activations = [activations] if isinstance(activations, str) else list(activations)
+    return {**{f"trained:{key}": np.asarray(value) for key, value in params.items()},
+            "activations": np.array([str(a) for a in activations]), "seconds": seconds}
 
 
 def trained_accuracy(namespace, outputs, X, y):
@@ -334,30 +421,128 @@ def trained_accuracy(namespace, outputs, X, y):
 
 
 def training_summary(name):
+    """Checks on the student's trained model (or the error its training raised)."""
     def summarize(inputs, outputs, namespace):
-        data, target, what = splits(name, inputs), TRAINING[name][1], TRAINING[name][2]
+        if TRAINING_ERROR in outputs:
+            return {"error": str(outputs[TRAINING_ERROR])}
+        data, target = splits(name, inputs), TRAINING[name][1]
         accuracy = trained_accuracy(namespace, outputs, data["X_val"], data["y_val"])
-        return {
-            "ok:the model is a FullyConnectedNet (params W1, b1, ..., WL, bL and one activation per hidden layer)":
-                accuracy >= 0,
-            f"ok:validation accuracy on the grader's {what} split is at least {target:.0%}": accuracy >= target,
-            "info:validation accuracy": accuracy,
-            **time_checks(outputs),
-        }
+        is_net, reaches, _ = training_checks(name)
+        return {is_net: accuracy >= 0, reaches: accuracy >= target, "info:validation accuracy": accuracy,
+                **time_checks(outputs)}
     return summarize
 
 
+def training_checks(name):
+    target, what = TRAINING[name][1:]
+    return ("ok:the model is a FullyConnectedNet (params W1, b1, ..., WL, bL and one activation per hidden layer)",
+            f"ok:validation accuracy on the grader's {what} split is at least {target:.0%}", TIME_CHECK)
+
+
+RETRAINED = "info:validation accuracy of your recipe trained with correct components"
+
+
+def recipe_second_chance(name):
+    """For the grader, when the student's own model misses a check: the student's recipe trained with the
+    trusted components decides instead, so a wrong net, Solver or update rule costs this object nothing."""
+    def second_chance(inputs, outputs, summary, namespace):
+        data, target = splits(name, inputs), TRAINING[name][1]
+        retried = retrain(namespace, str(outputs.get("recipe", "")), data, int(inputs["numpy_seed"]))
+        if isinstance(retried, str):
+            return summary
+        if retried >= target:
+            return {**dict.fromkeys(training_checks(name), True), RETRAINED: retried}
+        if "error" in summary:
+            return {"error": f"{summary['error']}; your recipe, trained with correct components, reaches "
+                             f"{percent(retried)} validation accuracy"}
+        return {**summary, RETRAINED: retried}
+    return second_chance
+
+
+def retrain(namespace, recipe, data, numpy_seed):
+    """The recipe's validation accuracy with namespace's classes on one BLAS thread (the grader runs many
+    students at once), or why it cannot be tried."""
+    if not recipe:
+        return "it does not simply return Solver(FullyConnectedNet(...), data, ...)"
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(1):
+        return trained_with(namespace, recipe, data, numpy_seed)
+
+
+# --- what the notebook states, and which inputs show it ----------------------------------------
+
+def hidden_layers(inputs):
+    return [str(a) for a in inputs["activations"]]
+
+
+def last_is_best(inputs):
+    """Whether a correct Solver's last epoch has the best validation accuracy (then restoring is invisible)."""
+    _, ends = path_of_a0(float(inputs["a"][0]), len(inputs["y_train"]), int(inputs["batch_size"]),
+                         int(inputs["num_epochs"]), float(inputs["learning_rate"]), float(inputs["lr_decay"]))
+    accuracies = [np.mean((end > inputs["X_val"][:, 1]) == inputs["y_val"]) for end in ends]
+    return accuracies[-1] >= max(accuracies)
+
+
+LINEAR = "case 2 is the linear model (hidden_dims=[]): it has no hidden layer and a single W"
+NET_BEHAVIOURS = (
+    Behaviour("every parameter of the dtype asked for", lambda i: True),
+    Behaviour("weights weight_scale * randn, biases zero", lambda i: "new_dims" in i,
+              unless="initialisation statistics need a fresh, large net: case 1 builds one before its loss; the "
+                     "other cases load given parameters into small nets"),
+    Behaviour("hidden_dims=[] is a linear model", lambda i: len(i["dims"]) == 2,
+              unless="each case has one depth: case 2 is the linear model, the others have two or three hidden layers"),
+    Behaviour("layer l uses activation l (a different one in every hidden layer)",
+              lambda i: len(set(hidden_layers(i))) >= 2, unless=LINEAR),
+    Behaviour("no activation after the last affine layer",
+              lambda i: bool(hidden_layers(i)) and hidden_layers(i)[-1] in ("sigmoid", "tanh"), unless=LINEAR),
+    Behaviour("the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
+              lambda i: float(i["reg"]) > 0 and len(i["dims"]) >= 3, unless=LINEAR),
+    Behaviour("X of shape (N, d1, ..., dk) is flattened by affine_forward", lambda i: i["X"].ndim >= 3),
+    Behaviour('loss="mse" uses mse_loss with real targets', lambda i: str(i["loss_type"]) == "mse",
+              unless="each case has one head: case 3 has the MSE head, the others the softmax head"),
+)
+UPDATE_BEHAVIOURS = {
+    "sgd": (Behaviour("next_w = w - learning_rate * dw, a new array; w and dw unchanged", lambda i: True),),
+    "sgd_momentum": (
+        Behaviour("v = momentum * v - learning_rate * dw; next_w = w + v", lambda i: True),
+        Behaviour("the velocity under config['velocity'], read from it and written back (a given velocity is used)",
+                  lambda i: np.any(i["velocity_a"] != 0))),
+    "rmsprop": (
+        Behaviour("cache = decay_rate * cache + (1 - decay_rate) * dw**2, under config['cache'] (a given cache is "
+                  "used)", lambda i: np.all(i["cache_a"] > 0)),
+        Behaviour("epsilon added after the square root", lambda i: np.abs(i["dw_a"]).min() < 1e-4)),
+    "adam": (
+        Behaviour("t incremented before use; m, v and t under config['m'], ['v'], ['t'] (a given state is used)",
+                  lambda i: int(i["t_a"]) >= 1 and np.all(i["v_a"] > 0)),
+        Behaviour("bias correction by 1 - beta1**t and 1 - beta2**t", lambda i: int(i["t_a"]) < 20),
+        Behaviour("epsilon added after the square root", lambda i: np.abs(i["dw_a"]).min() < 1e-4)),
+}
+SOLVER_BEHAVIOURS = (
+    Behaviour("one config per parameter, each a copy of optim_config", lambda i: len(i["a"]) + len(i["b"]) >= 2),
+    Behaviour("every learning rate times lr_decay once per epoch", lambda i: float(i["lr_decay"]) < 1),
+    Behaviour("after train() the params with the best validation accuracy are put back",
+              lambda i: not last_is_best(i)),
+    Behaviour("a new random order every epoch; the last minibatch may be smaller",
+              lambda i: len(i["y_train"]) % int(i["batch_size"]) != 0),
+    Behaviour("with a checkpoint file name, the epoch and the current params are saved every epoch",
+              lambda i: bool(i["checkpoint"])),
+)
+
 register(
-    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds of shape {shape_of(i['preds'])}", tolerance=mse_tolerance),
+    Task("mse_loss", mse_inputs, mse_run, lambda i: f"preds and targets of shape {shape_of(i['preds'])}",
+         tolerance=mse_tolerance, behaviours=(
+             Behaviour("loss = sum((preds - targets)**2) / (2N): the 1/2, and a mean over the N rows, not the N*K "
+                       "entries", lambda i: i["preds"].shape[1] >= 2),)),
     Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
-         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward"),
-         tolerance=net_tolerance),
-    *(Task(rule, update_inputs(rule), update_run(rule), describe_update, tolerance=update_tolerance(rule))
-      for rule in HYPERPARAMETERS),
+         stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward", "mse_loss"),
+         tolerance=net_tolerance, behaviours=NET_BEHAVIOURS),
+    *(Task(rule, update_inputs(rule), update_run(rule), describe_update, tolerance=update_tolerance(rule),
+           behaviours=UPDATE_BEHAVIOURS[rule]) for rule in HYPERPARAMETERS),
     # the Solver's histories follow a training loop (see training_tolerance)
     Task("Solver", solver_inputs, solver_run, describe_solver, summarize=solver_summary,
-         tolerance=training_tolerance(solver_steps)),
+         tolerance=training_tolerance(solver_steps), behaviours=SOLVER_BEHAVIOURS),
     # trained models are judged by `ok:` checks against their thresholds (accuracy, time): no tolerance
     *(Task(name, seeds_inputs, training_run(name), lambda i, what=what: f"the grader's {what} split", n_cases=1,
-           summarize=training_summary(name)) for name, (_, _, what) in TRAINING.items()),
+           summarize=training_summary(name), second_chance=recipe_second_chance(name))
+      for name, (_, _, what) in TRAINING.items()),
 )

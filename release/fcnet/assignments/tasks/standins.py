@@ -1,8 +1,9 @@
 """Stand-ins for the notebook-1 functions, so a later object is judged on its own code only.
 
 An object of notebooks 2-3 (TwoLayerNet, the layer classes, FullyConnectedNet) calls the student's
-notebook-1 functions. Each of its cases is run twice: once as written, and once with those functions
-replaced, for the duration of the call, by the stand-ins below. The stand-ins share the notebook-1
+notebook-1 functions; LayerNet calls the student's layer classes, FullyConnectedNet the student's
+mse_loss. Each of its cases is run twice: once as written, and once with those objects replaced, for
+the duration of the call, by the stand-ins below. The stand-ins share the notebook-1
 interface (shapes, `(out, cache)` pairs, caches the backward reads) but deliberately compute *other*
 functions (a shifted weight, a leaky ReLU, softsign curves, a squared-error loss, a one-sided
 difference), so they are no answer to notebook 1. The grader runs the instructor's object with the same
@@ -67,11 +68,62 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
+def mse_loss(preds, targets):
+    diff = preds - targets
+    return float(np.sum(np.log(np.cosh(diff))) / preds.shape[0]), np.tanh(diff) / preds.shape[0]
+
+
 STAND_INS = {function.__name__: function for function in (
     affine_forward, affine_backward, relu_forward, relu_backward, sigmoid_forward, sigmoid_backward,
-    tanh_forward, tanh_backward, softmax_loss, numerical_gradient)}
+    tanh_forward, tanh_backward, softmax_loss, numerical_gradient, mse_loss)}
+
+
+# notebook 2's layer classes, with the documented interface; they reach the stand-in functions through
+# STAND_INS, never through a notebook's names
+
+
+class Affine:
+    def __init__(self, params, w_name, b_name):
+        self.params, self.w_name, self.b_name = params, w_name, b_name
+        self.cache = self.dW = self.db = None
+
+    def forward(self, x):
+        out, self.cache = STAND_INS["affine_forward"](x, self.params[self.w_name], self.params[self.b_name])
+        return out
+
+    def backward(self, dout):
+        dx, self.dW, self.db = STAND_INS["affine_backward"](dout, self.cache)
+        return dx
+
+
+class Relu:
+    def __init__(self):
+        self.cache = None
+
+    def forward(self, x):
+        out, self.cache = STAND_INS["relu_forward"](x)
+        return out
+
+    def backward(self, dout):
+        return STAND_INS["relu_backward"](dout, self.cache)
+
+
+class SoftmaxWithLoss:
+    def __init__(self):
+        self.dscores = None
+
+    def forward(self, scores, y):
+        loss, self.dscores = STAND_INS["softmax_loss"](scores, y)
+        return loss
+
+    def backward(self, dout=1.0):
+        return self.dscores * dout
+
+
+STAND_INS.update({layer.__name__: layer for layer in (Affine, Relu, SoftmaxWithLoss)})
 LAYERS = ("affine_forward", "affine_backward", "relu_forward", "relu_backward")
 NETWORK = (*LAYERS, "softmax_loss")
+LAYER_CLASSES = ("Affine", "Relu", "SoftmaxWithLoss")
 
 
 @contextmanager

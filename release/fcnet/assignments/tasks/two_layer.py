@@ -1,36 +1,41 @@
 """Notebook 2 tasks: the two-layer net, its layer objects, and training on the spiral and on digits.
 
-Hidden cases use non-zero biases and mixed-sign hidden pre-activations (a net without its ReLU or
-with regularised biases cannot match). The training loops are judged on what they own (updates,
-batches, history) by training a scripted stand-in model instead of the student's network.
+Hidden cases use non-zero biases, mixed-sign hidden pre-activations and reg > 0 (a net without its ReLU
+or with regularised biases cannot match); each task's `behaviours` says which case shows what. The
+training loops are judged on what they own (updates, batches, history) by training a scripted stand-in
+model instead of the student's network.
 """
 import numpy as np
 
+from ..readable import SETTING_DIGITS, number
 from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, network_scales, softmax_tolerance
-from . import Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, unpack, upstream_gradient
+from . import (Behaviour, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot,
+               unpack, upstream_gradient)
+from .layers import describe_scores, with_zeros
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
-from .standins import LAYERS, NETWORK, WEIGHT_SHIFT
+from .standins import LAYER_CLASSES, LAYERS, NETWORK, WEIGHT_SHIFT
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 TIME_BUDGET = 30.0  # seconds a training run may take (timed in the kernel; the cell timeout is the hard limit)
 
 
 def net_inputs(rng, case):
-    """A small batch and a full parameter set; case 2 regularises."""
+    """A small batch and a full parameter set, regularised."""
     n, d, h, c = (int(v) for v in (rng.integers(3, 7), rng.integers(4, 9), rng.integers(5, 11), rng.integers(3, 6)))
     return {
         "X": rng.normal(size=(n, d)),
         "y": rng.integers(0, c, size=n),
         "W1": rng.normal(size=(d, h)), "b1": rng.normal(scale=0.5, size=h),
         "W2": rng.normal(size=(h, c)), "b2": rng.normal(scale=0.5, size=c),
-        "reg": np.array(0.0 if case == 1 else rng.uniform(0.1, 1.0)),
+        "reg": np.array(rng.uniform(0.1, 1.0)),
     }
 
 
 def describe_net(inputs):
-    if "X" not in inputs:
-        return f"a new net with weight_scale {float(inputs['weight_scale']):.3g}"
-    return f"X of shape {shape_of(inputs['X'])}, reg {float(inputs['reg']):.3g}"
+    new = f"a new net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}, then " if "dims" in inputs \
+        else ""
+    return (f"{new}X of shape {shape_of(inputs['X'])}, y of shape {shape_of(inputs['y'])}, "
+            f"reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
 def layer_params(params, prefix, num_layers=2):
@@ -66,36 +71,63 @@ def net_tolerance(inputs, expected, grad_prefix="grad:"):
 # --- TwoLayerNet -----------------------------------------------------------------------------
 
 def two_layer_inputs(rng, case):
-    if case == 0:  # initialisation statistics on a net large enough for them to be sharp
-        return {"dims": rng.integers([100, 80, 5], [150, 120, 11]), "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
-                "numpy_seed": np.array(rng.integers(2 ** 31))}
-    return net_inputs(rng, case)
+    """Every case: a small net loaded with given parameters, its loss and gradients. Case 0 first builds a
+    fresh net large enough for sharp initialisation statistics: W2 has at least 1,500 entries, so a correct
+    std strays from weight_scale by 10% only at over 5 standard errors."""
+    if case > 0:
+        return net_inputs(rng, case)
+    return {"dims": rng.integers([100, 150, 10], [150, 250, 16]), "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
+            "numpy_seed": np.array(rng.integers(2 ** 31)), **net_inputs(rng, case)}
 
 
 def two_layer_run(ns, inputs):
+    outputs = {}
     if "dims" in inputs:
         np.random.seed(int(inputs["numpy_seed"]))
         d, h, c = (int(v) for v in inputs["dims"])
         net = call(ns, "TwoLayerNet", d, h, c, float(inputs["weight_scale"]))
         params = as_dict(method(net, "params", "TwoLayerNet"), "TwoLayerNet.params")
-        return {"keys": keys_of(params), **layer_params(params, "init:")}
+        outputs = {"keys": keys_of(params), **layer_params(params, "init:")}
     d, h = inputs["W1"].shape
-    net = call(ns, "TwoLayerNet", d, h, inputs["W2"].shape[1], 1e-2, float(inputs["reg"]))
+    net = call(ns, "TwoLayerNet", d, h, inputs["W2"].shape[1], SMALL_NET_SCALE, float(inputs["reg"]))
+    new = as_dict(method(net, "params", "TwoLayerNet"), "TwoLayerNet.params")
+    outputs |= {"keys of a new net's params": keys_of(new),  # what a small new net shows, before loading
+               **{f"{name} of a new net": np.array(new.get(name, np.nan), dtype=np.float64) for name in PARAM_NAMES}}
     load_params(net, inputs, "TwoLayerNet")
     loss_fn = method(net, "loss", "TwoLayerNet")
-    scores = invoke("TwoLayerNet.loss", loss_fn, inputs["X"])
+    scores = snapshot(invoke("TwoLayerNet.loss", loss_fn, inputs["X"]))
     loss, grads = unpack(invoke("TwoLayerNet.loss", loss_fn, inputs["X"], inputs["y"]), "TwoLayerNet.loss(X, y)",
                          ("loss", "grads"))
     grads = as_dict(grads, "grads")
-    return {"scores": scores, "loss": loss, "grads keys": keys_of(grads), **layer_params(grads, "grad:")}
+    return {**outputs, "scores": scores, "loss": loss, "grads keys": keys_of(grads), **layer_params(grads, "grad:")}
 
 
 def two_layer_summary(inputs, outputs, namespace):
-    """Initialisation cases become checks on the statistics of the weights; other cases pass through."""
-    if "dims" not in inputs:
-        return outputs
-    d, h, c = (int(v) for v in inputs["dims"])
-    return init_checks(outputs, {"W1": (d, h), "W2": (h, c)}, float(inputs["weight_scale"]))
+    """The small new net's weights become a loose check; the fresh large net's params (case 0) become checks
+    on their statistics; the other outputs pass through."""
+    outputs = dict(outputs)
+    weights = [outputs.pop(f"{name} of a new net") for name in ("W1", "W2")]
+    checks = {SMALL_NET_CHECK: small_net_check(weights, SMALL_NET_SCALE)}
+    if "dims" in inputs:
+        d, h, c = (int(v) for v in inputs["dims"])
+        checks.update(init_checks(outputs, {"W1": (d, h), "W2": (h, c)}, float(inputs["weight_scale"])))
+        outputs = {key: value for key, value in outputs.items() if key != "keys" and not key.startswith("init:")}
+    return {**checks, **outputs}
+
+
+SMALL_NET_SCALE = 1e-2  # the weight_scale the loss cases build their small net with
+SMALL_NET_CHECK = "ok:a new net's weights take both signs, with a spread within a factor 2 of weight_scale"
+
+
+def small_net_check(weights, scale):
+    """A loose check on the 35 or more weights of a small new net: a correct one fails it with probability
+    below 3e-6 (its std leaves the band [0.5, 2] * weight_scale that rarely); uniform [0, s) or a wrong scale
+    fail it always."""
+    try:
+        values = np.concatenate([np.ravel(np.asarray(w, dtype=np.float64)) for w in weights])
+    except (TypeError, ValueError):
+        return False
+    return bool(values.size > 1 and (values > 0).any() and (values < 0).any() and 0.5 < values.std() / scale < 2)
 
 
 def two_layer_tolerance(inputs, expected):
@@ -130,7 +162,7 @@ def init_checks(outputs, weight_shapes, scale):
 # --- layer objects ---------------------------------------------------------------------------
 
 def affine_layer_inputs(rng, case):
-    n, trailing, m = int(rng.integers(2, 6)), tuple(int(v) for v in rng.integers(2, 4, size=int(rng.integers(1, 3)))), \
+    n, trailing, m = int(rng.integers(2, 6)), tuple(int(v) for v in rng.integers(2, 4, size=2 + case % 2)), \
         int(rng.integers(2, 6))
     d = int(np.prod(trailing))
     return {"x": rng.normal(size=(n, *trailing)), "W": rng.normal(size=(d, m)), "b": rng.normal(size=m),
@@ -140,9 +172,10 @@ def affine_layer_inputs(rng, case):
 def affine_layer_run(ns, inputs):
     params = {"W": inputs["W"], "b": inputs["b"]}
     layer = call(ns, "Affine", params, "W", "b")
-    out = invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"])
+    out = snapshot(invoke("Affine.forward", method(layer, "forward", "Affine"), inputs["x"]))
     dx = invoke("Affine.backward", method(layer, "backward", "Affine"), inputs["dout"])
-    outputs = {"out": out, "dx": dx, "dW": method(layer, "dW", "Affine"), "db": method(layer, "db", "Affine")}
+    outputs = {name: snapshot(value) for name, value in
+               (("out", out), ("dx", dx), ("dW", method(layer, "dW", "Affine")), ("db", method(layer, "db", "Affine")))}
     params["W"] = inputs["W_next"]  # a training step that rebinds the array
     outputs["out after params['W'] is rebound"] = invoke("Affine.forward", layer.forward, inputs["x"])
     return outputs
@@ -158,28 +191,42 @@ def affine_layer_tolerance(inputs, expected):
 
 
 def relu_layer_inputs(rng, case):
-    shape = (int(rng.integers(2, 6)), int(rng.integers(2, 7)))
+    """Mixed signs (at least 4 of each) and two entries exactly 0 (derivative 0 there)."""
+    shape = (int(rng.integers(3, 6)), int(rng.integers(3, 7)))
     x = mixed_signs(rng, shape)
-    return {"x": x, "dout": upstream_gradient(rng, x)}
+    dout = upstream_gradient(rng, x)
+    return {"x": with_zeros(rng, x), "dout": dout}
 
 
 def relu_layer_run(ns, inputs):
     layer = call(ns, "Relu")
-    out = invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"])
+    out = snapshot(invoke("Relu.forward", method(layer, "forward", "Relu"), inputs["x"]))
     return {"out": out, "dx": invoke("Relu.backward", method(layer, "backward", "Relu"), inputs["dout"])}
 
 
 def softmax_layer_inputs(rng, case):
+    """Scores, labels and an upstream dout far from the default 1 (of either sign)."""
     n, c = int(rng.integers(3, 8)), int(rng.integers(3, 6))
-    return {"scores": rng.normal(scale=3.0, size=(n, c)) + (1000.0 if case == 2 else 0.0),
-            "y": rng.integers(0, c, size=n)}
+    return {"scores": rng.normal(scale=3.0, size=(n, c)), "y": rng.integers(0, c, size=n),
+            "dout": np.array(rng.choice([-1.0, 1.0]) * rng.uniform(1.5, 4.0))}
+
+
+def softmax_layer_tolerance(inputs, expected):
+    # softmax_loss's tolerance; the gradient times dout (the stand-in's squared error is within it)
+    loss = softmax_tolerance(inputs["scores"], float(inputs["dout"]))
+    plain = softmax_tolerance(inputs["scores"])
+    return {"loss": loss["loss"], "backward(dout)": loss["dscores"], "backward() after it": plain["dscores"]}
 
 
 def softmax_layer_run(ns, inputs):
+    """backward(dout) and then backward() with the default dout = 1: scaling the stored dscores in place
+    would change the second answer."""
     layer = call(ns, "SoftmaxWithLoss")
-    loss = invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
-                  inputs["y"])
-    return {"loss": loss, "dscores": invoke("SoftmaxWithLoss.backward", method(layer, "backward", "SoftmaxWithLoss"))}
+    loss = snapshot(invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
+                           inputs["y"]))
+    backward = method(layer, "backward", "SoftmaxWithLoss")
+    scaled = snapshot(invoke("SoftmaxWithLoss.backward", backward, float(inputs["dout"])))
+    return {"loss": loss, "backward(dout)": scaled, "backward() after it": invoke("SoftmaxWithLoss.backward", backward)}
 
 
 # --- LayerNet --------------------------------------------------------------------------------
@@ -212,15 +259,16 @@ def layer_net_run(ns, inputs):
     load_params(net, inputs, "LayerNet")
     X, y = inputs["X"], inputs["y"]
     outputs = {
-        "scores": invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X),
-        "loss": invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y),
-        "accuracy": invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y),
+        "scores": snapshot(invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X)),
+        "loss": snapshot(invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y)),
+        "accuracy": snapshot(invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y)),
     }
-    grads = as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y), "LayerNet.gradient")
+    grads = snapshot(as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y),
+                             "LayerNet.gradient"))
     numeric = as_dict(invoke("LayerNet.numerical_gradient", method(net, "numerical_gradient", "LayerNet"), X, y),
                       "LayerNet.numerical_gradient")
     outputs.update({"gradient keys": keys_of(grads), **layer_params(grads, "gradient:"),
-                    **layer_params(numeric, "numerical_gradient:")})
+                    **snapshot(layer_params(numeric, "numerical_gradient:"))})
     net.params["W2"] = inputs["W2_next"]  # a training step that rebinds the array
     outputs["loss after params['W2'] is rebound"] = invoke("LayerNet.loss", net.loss, X, y)
     return outputs
@@ -282,14 +330,17 @@ def train_gd_summary(inputs, outputs, namespace):
 def describe_scripted(inputs):
     steps = (f"{int(inputs['num_iters'])} iterations" if "num_iters" in inputs else
              f"batch_size {int(inputs['batch_size'])}, {int(inputs['num_epochs'])} epochs")
-    return (f"a scripted model on {len(inputs['y'])} rows, learning_rate {float(inputs['learning_rate']):.3g}, "
-            f"{steps}")
+    return (f"a scripted model on {len(inputs['y'])} rows, "
+            f"learning_rate {number(inputs['learning_rate'], SETTING_DIGITS)}, {steps}")
 
 
 def train_sgd_inputs(rng, case):
-    inputs = scripted_inputs(rng, int(rng.integers(30, 61)))
+    """A batch size that does not divide the training set (the last batch is smaller) and several epochs."""
+    batch_size = int(rng.integers(7, 17))
+    num_train = int(rng.integers(30, 61))
+    inputs = scripted_inputs(rng, num_train + (num_train % batch_size == 0))
     return {**inputs, "X_val": scripted_rows(rng, 40, first_id=len(inputs["y"])), "y_val": rng.integers(0, 2, size=40),
-            "batch_size": np.array(int(rng.integers(7, 17))), "num_epochs": np.array(int(rng.integers(3, 6))),
+            "batch_size": np.array(batch_size), "num_epochs": np.array(int(rng.integers(3, 6))),
             "seed": np.array(int(rng.integers(1000)))}
 
 
@@ -322,22 +373,62 @@ def train_sgd_summary(inputs, outputs, namespace):
     return {**batch_checks(outputs, inputs["y"], int(inputs["batch_size"]), int(inputs["num_epochs"])), **outputs}
 
 
+# --- what the notebook states, and which inputs show it ----------------------------------------
+
+INITIALISATION = (
+    Behaviour("weights weight_scale * randn (mean 0, std weight_scale): sharp statistics on a large net",
+              lambda i: "dims" in i, unless="sharp statistics need a fresh, large net: case 1 builds one before its "
+                                            "loss; every case checks signs and spread of a small new net loosely"),
+    Behaviour("weights of both signs, spread near weight_scale; biases zero; keys W1, b1, W2, b2",
+              lambda i: np.prod(i["W1"].shape) + np.prod(i["W2"].shape) >= 35),
+)
+def relu_matters(inputs):
+    """The hidden pre-activations X W1 + b1 take both signs, so the ReLU changes them."""
+    hidden = inputs["X"] @ inputs["W1"] + inputs["b1"]
+    return bool((hidden > 0).any() and (hidden < 0).any())
+
+
+NET = (
+    Behaviour("affine -> ReLU -> affine (hidden pre-activations of both signs)", relu_matters),
+    Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2), the gradients reg * W; nothing for the biases",
+              lambda i: float(i["reg"]) > 0 and np.all(i["b1"] != 0)),
+    Behaviour("data loss and gradients averaged over the N rows", lambda i: len(i["y"]) >= 2),
+)
+
 register(
     Task("TwoLayerNet", two_layer_inputs, two_layer_run, describe_net, summarize=two_layer_summary,
-         stand_ins=NETWORK, tolerance=two_layer_tolerance),
-    Task("Affine", affine_layer_inputs, affine_layer_run, lambda i: f"x of shape {shape_of(i['x'])}",
-         stand_ins=LAYERS[:2], tolerance=affine_layer_tolerance),
+         stand_ins=NETWORK, tolerance=two_layer_tolerance, behaviours=(*INITIALISATION, *NET)),
+    Task("Affine", affine_layer_inputs, affine_layer_run,
+         lambda i: f"params['W'] of shape {shape_of(i['W'])}, x of shape {shape_of(i['x'])} and dout of shape "
+                   f"{shape_of(i['dout'])}", stand_ins=LAYERS[:2], tolerance=affine_layer_tolerance, behaviours=(
+             Behaviour("reads params[w_name] at every forward (a rebound W is used)",
+                       lambda i: not np.array_equal(i["W"], i["W_next"])),
+             Behaviour("dx shaped like x", lambda i: i["x"].ndim >= 3),
+             Behaviour("stores dW and db", lambda i: True))),
     # ReLU (and the stand-in's leaky ReLU) selects and scales values: exact
-    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x of shape {shape_of(i['x'])}", stand_ins=LAYERS[2:],
-         tolerance=exact),
-    # softmax_loss's tolerance, the gradient times dout (the stand-in's squared error is within it)
+    Task("Relu", relu_layer_inputs, relu_layer_run, lambda i: f"x and dout of shape {shape_of(i['x'])}",
+         stand_ins=LAYERS[2:], tolerance=exact, behaviours=(Behaviour("dx = dout where x > 0, 0 elsewhere (also at exactly 0)",
+                               lambda i: (i["x"] == 0).any() and (i["x"] > 0).any() and (i["x"] < 0).any()),)),
     Task("SoftmaxWithLoss", softmax_layer_inputs, softmax_layer_run,
-         lambda i: f"scores of shape {shape_of(i['scores'])}{' around 1000' if i['scores'].mean() > 500 else ''}",
-         stand_ins=("softmax_loss",), tolerance=lambda i, e: softmax_tolerance(i["scores"], i.get("dout", 1.0))),
-    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net, stand_ins=(*NETWORK, "numerical_gradient"),
-         tolerance=layer_net_tolerance),
+         lambda i: f"scores of shape {shape_of(i['scores'])}, y of shape {shape_of(i['y'])} and dout "
+                   f"{number(i['dout'], SETTING_DIGITS)}",
+         stand_ins=("softmax_loss",), tolerance=softmax_layer_tolerance, behaviours=(
+             Behaviour("backward(dout) returns dscores * dout", lambda i: abs(float(i["dout"])) != 1),
+             Behaviour("backward returns a new array: the stored dscores stay as they are",
+                       lambda i: abs(float(i["dout"])) != 1))),
+    Task("LayerNet", layer_net_inputs, layer_net_run, describe_net,
+         stand_ins=(*NETWORK, "numerical_gradient", *LAYER_CLASSES), tolerance=layer_net_tolerance, behaviours=(
+             Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2); gradient adds reg * W to the weights",
+                       lambda i: float(i["reg"]) > 0),
+             Behaviour("the layers read the current params (a rebound W2 is used)", lambda i: True))),
     Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary,
-         tolerance=training_tolerance(lambda inputs: int(inputs["num_iters"]))),
+         tolerance=training_tolerance(lambda inputs: int(inputs["num_iters"])), behaviours=(
+        Behaviour("each iteration: the loss on the whole set, then params -= learning_rate * grads",
+                  lambda i: int(i["num_iters"]) >= 2),)),
     Task("train_sgd", train_sgd_inputs, train_sgd_run, describe_scripted, summarize=train_sgd_summary,
-         tolerance=training_tolerance(sgd_steps)),
+         tolerance=training_tolerance(sgd_steps), behaviours=(
+        Behaviour("a new random order every epoch, from one generator made before the first",
+                  lambda i: int(i["num_epochs"]) >= 2),
+        Behaviour("the last minibatch may be smaller", lambda i: len(i["y"]) % int(i["batch_size"]) != 0),
+        Behaviour("one loss per minibatch, one accuracy of each kind per epoch", lambda i: True))),
 )
