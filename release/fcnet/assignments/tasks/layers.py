@@ -11,7 +11,7 @@ input to the numerical gradients.
 import numpy as np
 
 from ..readable import number
-from ..tolerances import affine_scales, exact, finite_difference, floor, softmax_tolerance
+from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, softmax_tolerance
 from . import Behaviour, Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
@@ -101,8 +101,14 @@ def numerical_gradient_run(ns, inputs):
 
 def numerical_gradient_tolerance(inputs, expected):
     # f rounds at a few ulp of its terms' magnitudes, divided by h in the centred difference
-    return {name: finite_difference(scalar_function_scale(inputs, x), inputs["h"], np.abs(x).max())
-            for name, x in (("grad", inputs["x"]), ("grad at an integer x", inputs["x_int"]))}
+    return {**{name: finite_difference(scalar_function_scale(inputs, x), inputs["h"], np.abs(x).max())
+               for name, x in (("grad", inputs["x"]), ("grad at an integer x", inputs["x_int"]))},
+            "input:x": restored(inputs)}
+
+
+def restored(inputs):
+    """x[i] put back by arithmetic (+= h, -= 2h, += h) is a few roundings of |x[i]| + h away: still put back."""
+    return ULPS * float(inputs["h"]), ULPS
 
 
 def describe_numerical_gradient(inputs):
@@ -143,8 +149,8 @@ def describe_numerical_gradient_array(inputs):
 def numerical_gradient_array_tolerance(inputs, expected):
     # sum(f(x +- h) * dout) in another order (or as two sums subtracted) rounds at a few ulp of
     # sum |f * dout|; the centred difference divides that by h
-    return {output: finite_difference(np.sum(np.abs(f(x) * dout)), inputs["h"], np.abs(x).max())
-            for output, f, x, dout in array_functions(inputs)}
+    return {**{output: finite_difference(np.sum(np.abs(f(x) * dout)), inputs["h"], np.abs(x).max())
+               for output, f, x, dout in array_functions(inputs)}, "input:x": restored(inputs)}
 
 
 # --- affine ----------------------------------------------------------------------------------
