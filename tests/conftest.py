@@ -91,12 +91,15 @@ def build_class(notebooks):
         "solution": {f: solved_nb(f) for f in NOTEBOOKS},
         "release": {f: nbformat.from_dict(notebooks[f][0]) for f in NOTEBOOKS},
     }
-    for filename, mistakes in MISTAKES.items():
-        for index, group in enumerate(mistake_rounds(mistakes)):
-            nb = solved_nb(filename)
-            for mistake in group:
-                plant_mistake(nb, mistake)
-            students[f"mistakes{filename[:2]}_{index}"] = {NOTEBOOK: solved_nb(NOTEBOOK), filename: nb}
+    rounds = {filename: mistake_rounds(mistakes) for filename, mistakes in MISTAKES.items()}
+    for index in range(max(map(len, rounds.values()))):  # one bug costs once, so notebooks' rounds can share
+        files = {NOTEBOOK: solved_nb(NOTEBOOK)}
+        for filename, groups in rounds.items():
+            if index < len(groups):
+                files[filename] = solved_nb(filename)
+                for mistake in groups[index]:
+                    plant_mistake(files[filename], mistake)
+        students[f"mistakes_{index}"] = files
     noisy = solved(release_nb, source_nb)
     plant(noisy, "relu_forward", function_source("relu_forward", "(x)", "np.sqrt(-np.ones(1))  # RuntimeWarning on stderr\n"
                                       "return np.maximum(0, x), x"))

@@ -30,7 +30,7 @@ def test_feedback_html_shows_verdicts_but_no_hidden_tests_or_paths(graded, repor
             html = html.replace(str(graded.course), "")
         leaked = [s for s in secrets if s in html]
         assert not leaked, (report, leaked)
-    mistaken = (graded.course / "feedback" / "mistakes01_0" / ASSIGNMENT / "01_layers.html").read_text()
+    mistaken = (graded.course / "feedback" / "mistakes_0" / ASSIGNMENT / "01_layers.html").read_text()
     assert "Hint:" in mistaken and "judged by the grader" in mistaken
     plots = (graded.course / "feedback" / "solution" / ASSIGNMENT / "02_two_layer_net.html").read_text()
     assert plots.count("data:image/png;base64") >= 3  # the student's own training curves and boundaries
