@@ -1,11 +1,11 @@
 """Cells dragged out of order: graded in the notebook's own order.
 
 A student can drag a cell anywhere in JupyterLab. A test cell moved above the solution it tests would
-run before the object exists and score 0 for no fault of the code. This sanitize step puts the graded
-cells back in the source notebook's order. Each graded cell (solution, test or read-only) leads a block
-that holds the ordinary cells after it (the student's own helper cells and notes travel with the graded
-cell they followed); the blocks are sorted by their leading cell's place in the source notebook, and the
-cells before the first graded cell stay first. Which cells moved is recorded for the verdicts.
+run before the object exists and score 0 for no fault of the code. This sanitize step puts the cells the
+assignment gave back in the source notebook's order: graded cells (known by grade_id, which survives a
+copy and paste) and the given text and code cells (known by cell id, which a drag keeps). A cell the
+student added travels with the cell it followed; cells above every given cell stay first. Which graded
+cells moved is recorded for the verdicts.
 """
 from pathlib import Path
 
@@ -18,35 +18,45 @@ from .verdicts import METADATA_KEY
 
 
 def source_order(path):
-    """{grade_id: index} of the nbgrader cells of the notebook at `path`, or {} when it cannot be read."""
+    """{key: index} of the cells of the notebook at `path` (see `key`), or {} when it cannot be read."""
     try:
         cells = nbformat.read(path, as_version=4).cells
     except Exception:  # no source notebook, or not one nbformat can read: nothing is reordered
         return {}
-    return {grade_id: index for index, grade_id in enumerate(filter(None, map(nbgrader_id, cells)))}
+    return {key(cell): index for index, cell in enumerate(cells)}
 
 
-def blocks(cells):
-    """The cells cut before every graded cell: [[cells before the first], [graded cell, ...], ...]."""
+def key(cell, order=None):
+    """A given cell's key: ("grade_id", ...) for a graded cell, ("id", ...) for another; None for a cell the
+    source (`order`, when given) does not have."""
+    grade_id = nbgrader_id(cell)
+    found = ("grade_id", grade_id) if grade_id is not None else ("id", cell.get("id"))
+    return found if order is None or found in order else None
+
+
+def blocks(cells, order):
+    """The cells cut before every given cell: [[cells before the first], [given cell, ...], ...]."""
     cut = [[]]
     for cell in cells:
-        if nbgrader_id(cell) is not None:
+        if key(cell, order) is not None:
             cut.append([])
         cut[-1].append(cell)
     return cut
 
 
-def longest_increasing(values):
-    """Indices of a longest non-decreasing subsequence of `values`: the blocks that need not move."""
-    best = []  # best[i]: the longest such run ending at i, as indices
-    for i, value in enumerate(values):
-        before = [best[j] for j in range(i) if values[j] <= value]
-        best.append(max(before, key=len, default=[]) + [i])
-    return set(max(best, key=len, default=[]))
+def staying(places, weights):
+    """Indices of the blocks that need not move: a non-decreasing run of `places` of the largest total
+    weight (graded cells weigh more than text, so a dragged test cell is named, not the cells it passed)."""
+    best = []  # best[i]: (weight, indices) of the heaviest such run ending at i
+    for i, (place, weight) in enumerate(zip(places, weights)):
+        before = [best[j] for j in range(i) if places[j] <= place]
+        heaviest = max(before, key=lambda run: run[0], default=(0.0, []))
+        best.append((heaviest[0] + weight, heaviest[1] + [i]))
+    return set(max(best, key=lambda run: run[0], default=(0.0, []))[1])
 
 
 class RestoreCellOrder(NbGraderPreprocessor):
-    """Sort the blocks led by graded cells into the source notebook's order; record which cells moved."""
+    """Sort the blocks led by given cells into the source notebook's order; record which graded cells moved."""
 
     course_root = Unicode("", help="The course folder, whose source/ holds the assignment's notebooks").tag(
         config=True)
@@ -55,11 +65,11 @@ class RestoreCellOrder(NbGraderPreprocessor):
         info = resources.get("nbgrader", {})
         order = source_order(Path(self.course_root) / "source" / info.get("assignment", "") /
                              f"{info.get('notebook', '')}.ipynb")
-        head, *rest = blocks(nb.cells)
-        places = [order.get(nbgrader_id(block[0]), len(order)) for block in rest]
-        ranked = sorted(range(len(rest)), key=lambda i: places[i])  # stable: unknown ids keep their order
-        stayed = longest_increasing(places)
-        moved = [nbgrader_id(block[0]) for i, block in enumerate(rest) if i not in stayed]
+        head, *rest = blocks(nb.cells, order)
+        places = [order[key(block[0])] for block in rest]
+        ranked = sorted(range(len(rest)), key=lambda i: places[i])
+        stayed = staying(places, [1.0 if nbgrader_id(block[0]) else 0.01 for block in rest])
+        moved = [nbgrader_id(block[0]) for i, block in enumerate(rest) if i not in stayed and nbgrader_id(block[0])]
         nb.cells = head + [cell for i in ranked for cell in rest[i]]
         nb.metadata.setdefault(METADATA_KEY, {})["moved"] = moved  # set by us, whatever was there
         return nb, resources

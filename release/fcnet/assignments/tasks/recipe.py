@@ -46,14 +46,17 @@ def recorder(signature):
 def recipe_of(namespace, name, data):
     """The recipe `namespace[name](data)` follows, as JSON; "" when it cannot be read (the function does
     not simply build one FullyConnectedNet and one Solver on `data`, or it raised)."""
-    saved = {key: namespace.get(key) for key in ("FullyConnectedNet", "Solver")}
+    recorders = {"FullyConnectedNet": recorder(documented_net), "Solver": recorder(documented_solver)}
+    saved = {key: namespace[key] for key in recorders if key in namespace}
     try:
-        namespace["FullyConnectedNet"], namespace["Solver"] = recorder(documented_net), recorder(documented_solver)
+        namespace.update(recorders)
         solver = namespace[name](data)
         recipe = describe(solver, namespace, data)
     except Exception:
         return ""
     finally:
+        for key in recorders:
+            namespace.pop(key, None)
         namespace.update(saved)
     return json.dumps(recipe) if recipe else ""
 
