@@ -212,3 +212,16 @@ def test_a_forged_recipe_is_refused_before_anything_runs():
     assert "multiply-adds" in trained_with(solution_namespace(), json.dumps({**good, "hidden_dims": [10 ** 9]}), data, 0)
     assert trained_with(solution_namespace(), "{not json", data, 0).startswith("it could not be trained")
     assert isinstance(trained_with(solution_namespace(), json.dumps(good), data, 0), float)
+
+
+def test_a_stub_called_from_the_same_notebook_is_named():
+    from assignments.tasks import StudentError, invoke
+    namespace = {}
+    exec("def adam(w, dw, config=None):\n    raise NotImplementedError()\n\n"
+         "class Solver:\n    def train(self):\n        return adam(1, 2)\n", namespace)
+    with pytest.raises(StudentError) as failure:
+        invoke("the Solver from digits_solver(data): train", namespace["Solver"]().train)
+    assert str(failure.value) == "the Solver from digits_solver(data): train fails because your `adam` is still a stub"
+    with pytest.raises(StudentError) as failure:
+        invoke("adam", namespace["adam"], 1, 2)
+    assert str(failure.value) == "adam raised NotImplementedError: it is still a stub; write its code and run its cell"

@@ -157,6 +157,9 @@ def invoke(label, function, *args, **kwargs):
     except NotImplementedError as error:
         if culprit(error):
             raise StudentError(f"{label} fails because your {culprit(error)} is still a stub") from None
+        if other_stub(error, label, function):
+            raise StudentError(f"{label} fails because your `{other_stub(error, label, function)}` is still a "
+                               "stub") from None
         raise StudentError(f"{label} raised NotImplementedError: it is still a stub; write its code and run "
                            "its cell") from None
     except Exception as error:
@@ -166,6 +169,19 @@ def invoke(label, function, *args, **kwargs):
         if isinstance(error, NameError):
             raise StudentError(f"{label} raised NameError: {error}{missing_notebooks()}") from None
         raise StudentError(f"{label} raised {type(error).__name__}: {error}{numpy_note(error)}") from None
+
+
+def other_stub(error, label, function):
+    """The name of the function that raised NotImplementedError, when that is not the one called (`label`,
+    `function`) but another it calls (a Solver whose update rule is still a stub), else ""."""
+    frames = list(traceback.walk_tb(error.__traceback__))
+    if len(frames) < 2:
+        return ""
+    code = frames[-1][0].f_code
+    called = getattr(function, "__code__", None) or getattr(getattr(function, "__func__", None), "__code__", None)
+    if code is called or code.co_filename == __file__ or code.co_qualname.startswith(label.split("(")[0]):
+        return ""
+    return code.co_qualname
 
 
 def culprit(error):
