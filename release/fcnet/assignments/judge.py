@@ -224,10 +224,22 @@ def same_behaviour(name, got, theirs, tolerance):
     got, theirs = got.astype(np.float64).reshape(theirs.shape), theirs.astype(np.float64)
     if one_is_integer:
         got, theirs = truncated(got), truncated(theirs)
-    overflow = ~np.isfinite(got)
-    if not np.array_equal(overflow, ~np.isfinite(theirs)):
+    overflow = ~np.isfinite(got) | ~np.isfinite(theirs)
+    if not np.array_equal(overflowing(got, theirs), overflow):
         return False
     return compare_values(name, got[~overflow], theirs[~overflow], tolerance) is None
+
+
+LOG_MAX = np.log(np.finfo(np.float64).max)  # about 709.78: exp of anything larger overflows
+
+
+def overflowing(got, theirs):
+    """Entries where one side is NaN or inf and the other is too, or is a finite value beyond LOG_MAX: the
+    same overflow, once in the probability domain (exp overflows, log(0) = -inf) and once computed in the
+    log domain (a loss of 1500 where exp(-1500) underflowed)."""
+    def overflowed(values, other):
+        return ~np.isfinite(values) & (~np.isfinite(other) | (np.abs(np.nan_to_num(other)) > LOG_MAX))
+    return overflowed(got, theirs) | overflowed(theirs, got)
 
 
 def truncated(values):
