@@ -5,7 +5,6 @@ moved), so the self-checks warn once when the minor versions differ, and a verdi
 by NumPy names the version it came from.
 """
 import platform
-import sys
 import traceback
 from pathlib import Path
 

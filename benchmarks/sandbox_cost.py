@@ -8,7 +8,6 @@ import asyncio
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path

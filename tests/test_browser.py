@@ -14,7 +14,6 @@ import sys
 import time
 import urllib.request
 from collections import namedtuple
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -135,8 +135,6 @@ def net_tolerance(inputs, expected):
     """Products into a softmax or MSE head and back: each output at a few ulp of the magnitudes of its terms
     (tolerances.network_scales, which bounds every activation, stand-ins' included). Graded nets are float64
     (dtype=np.float32 only in the initialisation case, which is judged by checks)."""
-    if "X" not in inputs:
-        return {}
     num_layers = len(inputs["dims"]) - 1
     layers = [(inputs[f"W{layer}"], inputs[f"b{layer}"]) for layer in range(1, num_layers + 1)]
     head = str(inputs["loss_type"])
@@ -264,7 +262,7 @@ def same_array(value, before):
 
 
 def describe_update(inputs):
-    state = [key for key in ("velocity", "cache", "m", "v", "t") if f"{key}_a" in inputs]
+    state = [key for keys in STATE.values() for key in keys if f"{key}_a" in inputs]
     names = [name for name in inputs if inputs[name].ndim == 0 and name[:-2] not in state]
     config = "config {" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
         if names else "the default hyperparameters"

@@ -105,8 +105,10 @@ def unchanged(got, want, tolerance):
     (a gradient check that puts x[i] back by arithmetic, x[i] += h ... x[i] -= 2h ... x[i] += h, may leave
     it a rounding away)."""
     got, want = np.asarray(got), np.asarray(want)
-    if want.dtype.kind != "f" or got.dtype.kind not in "biuf" or np.array_equal(got, want):
-        return np.array_equal(got, want)
+    if np.array_equal(got, want):
+        return True
+    if want.dtype.kind != "f" or got.dtype.kind not in "biuf":
+        return False
     atol, rtol = tolerance
     return bool(np.all(np.abs(got - want) <= atol + rtol * np.abs(want)))
 

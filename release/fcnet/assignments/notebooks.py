@@ -11,7 +11,6 @@ import numpy as np
 
 from . import warning_places
 from .lines import in_student_kernel
-from .probe import KitMessage
 
 if in_student_kernel():
     warning_places.install()  # a warning from a loaded definition names its function
