@@ -1,4 +1,4 @@
-# The repository root is the nbgrader course directory; the settings live in autograder/settings.py.
+# A backprop-lab course folder: stock nbgrader commands here grade as `backprop-lab` does.
 from pathlib import Path
 
 from autograder.settings import nbgrader_config

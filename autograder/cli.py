@@ -1,4 +1,4 @@
-"""The instructor's command: `backprop-lab release | grade | feedback | export | demo`."""
+"""The instructor's command: `backprop-lab init | release | grade | feedback | export | demo`."""
 import argparse
 import os
 import shutil
@@ -13,6 +13,8 @@ from .export import export
 from .feedback import feedback
 from .gradebook import URL_VARIABLE
 from .grading import grade
+from .lock import LOCK, drift
+from .quickstart import init_course
 from .release import release
 from .sandbox import Limits
 from .settings import ASSIGNMENT, CELL_TIMEOUT
@@ -31,7 +33,26 @@ UNSANDBOXED_WARNING = ("[bold red]warning:[/bold red] --unsandboxed: student cod
                        "for submissions you trust; the exports record `sandbox: off`.")
 
 
+def run_init(args):
+    console.print(f"made the course folder {init_course(args.folder)}; next: "
+                  f"`backprop-lab release --course {args.folder}`")
+
+
+def warn_of_drift(course, assignment):
+    """Say once, before grading, which kernel packages differ from what the students were told (their
+    requirements.txt, else the lock): their self-checks ran on other versions than the grading kernel."""
+    told = Path(course) / "release" / assignment / "requirements.txt"
+    source = told if told.is_file() else LOCK
+    differences = drift(source.read_text())
+    if differences:
+        listed = ", ".join(f"{name} {have or 'missing'} (told {want})" for name, want, have in differences)
+        console.print(f"[bold yellow]warning:[/bold yellow] the grading environment differs from {source}: "
+                      f"{listed}. Reinstall from the lock (`pip install -c {LOCK} backprop-lab`) to grade "
+                      "with the versions the students were given.")
+
+
 def run_grade(args):
+    warn_of_drift(args.course, args.assignment)
     if args.unsandboxed:
         console.print(UNSANDBOXED_WARNING)
     outcomes = grade(args.course, args.assignment, args.student or None, args.timeout, workers=args.workers,
@@ -105,6 +126,9 @@ def main(argv=None):
                                  "with your privileges (recorded in the exports)")
             add_grading_options(command)
         add_scale_options(command, name)
+    command = sub.add_parser("init", help="make a new course folder from the packaged assignment")
+    command.add_argument("folder", help="the new course folder (must not exist, or be empty)")
+    command.set_defaults(handler=run_init)
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
     command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")
     command.add_argument("--timeout", type=int, default=5, help="seconds per cell while grading")
@@ -118,7 +142,7 @@ def main(argv=None):
     try:
         args.handler(args)
     except CourseError as error:
-        console.print(f"[red]error:[/red] {error}")
+        console.print(f"[red]error:[/red] {error}", soft_wrap=True)  # one line, however long
         return 2
     except KeyboardInterrupt:
         console.print("interrupted: every student graded so far is recorded; run the command again to go on")
@@ -129,8 +153,6 @@ def main(argv=None):
         else:
             os.environ[URL_VARIABLE] = before
     return 0
-
-
 
 
 if __name__ == "__main__":

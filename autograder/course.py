@@ -41,3 +41,16 @@ def last_error_line(result):
     exceptions = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
     telling = exceptions or [line for line in lines if "error" in line.lower()] or lines or ["unknown error"]
     return telling[-1][:300]
+
+
+def require_course(course_root, assignment):
+    """The course folder, resolved, once it holds the assignment's source notebooks; else a one-line
+    CourseError naming what is missing."""
+    root = Path(course_root).resolve()
+    if not root.is_dir():
+        raise CourseError(f"no course folder at {root} (make one with `backprop-lab init {course_root}`)")
+    source = root / "source" / assignment
+    if not any(source.glob("*.ipynb")):
+        raise CourseError(f"{root} is not a course folder of {assignment}: no notebooks in source/{assignment}/ "
+                          f"(make one with `backprop-lab init DIR`, or pass --course DIR)")
+    return root

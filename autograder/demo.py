@@ -11,13 +11,11 @@ from .export import export
 from .feedback import feedback
 from .grading import grade
 from .mistakes import all_mistakes
+from .quickstart import init_course
 from .release import release
 from .sandbox import Limits
 from .simulate import (ATTACKS, CHEATS, CRASHES, append_to, function_source, link_into, notebook_pairs, plant,
                        plant_mistake, solved, submit)
-
-REPO = Path(__file__).resolve().parents[1]
-
 
 NOTEBOOK1 = "01_layers.ipynb"
 
@@ -112,14 +110,11 @@ LINKS = {"mallory": {"leak.txt": "../../../source/fcnet/01_layers.ipynb"}}
 
 
 def fresh_course(course):
-    """An empty course folder holding the repository's source notebooks, kit and nbgrader config, with a
-    fixed grading secret so that every demo (and test) run grades on the same inputs."""
+    """A new course folder (`backprop-lab init`, emptied first) with a fixed grading secret, so that every
+    demo (and test) run grades on the same inputs."""
     if course.exists():
         shutil.rmtree(course)
-    course.mkdir(parents=True)
-    for folder in ("source", "assignments"):
-        shutil.copytree(REPO / folder, course / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "nbgrader_config.py", course)
+    course = init_course(course)
     (course / ".backprop-lab").mkdir()
     (course / ".backprop-lab" / "secret").write_text("a simulated class, not a real one")
 

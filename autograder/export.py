@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import CourseError, submitted_students
+from .course import CourseError, require_course, submitted_students
 from .grading import grading_status
 from .preprocessors import METADATA_KEY
 from .settings import nbgrader_config
@@ -97,11 +97,9 @@ def export(course_root, assignment):
     """Write exports/<assignment>/grades.csv and <student>.json; return the CSV path."""
     from nbgrader.api import Gradebook
 
-    course_root = Path(course_root).resolve()
+    course_root = require_course(course_root, assignment)
     source = course_root / "source" / assignment
     notebooks = {p.stem: graded_cells(p) for p in sorted(source.glob("*.ipynb"))}
-    if not notebooks:
-        raise CourseError(f"no source notebooks in {source}")
     out = course_root / "exports" / assignment
     out.mkdir(parents=True, exist_ok=True)
     config = nbgrader_config(course_root)

@@ -1,12 +1,12 @@
 """`backprop-lab feedback`: one HTML report per student and notebook, with verdicts and hints only."""
 from pathlib import Path
 
-from .course import CourseError, last_error_line, nbgrader_api, submitted_students
+from .course import CourseError, last_error_line, nbgrader_api, require_course, submitted_students
 
 
 def feedback(course_root, assignment):
     """Generate feedback/<student>/<assignment>/*.html -> {student: error message or ""}."""
-    course_root = Path(course_root).resolve()
+    course_root = require_course(course_root, assignment)
     if not (course_root / "autograded").is_dir():
         raise CourseError("nothing is graded yet: run `backprop-lab grade` first")
     api = nbgrader_api(course_root)

@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 
 from .batch import fingerprint, one_batch_at_a_time
-from .course import CourseError, last_error_line, nbgrader_api, submitted_students
+from .course import CourseError, last_error_line, nbgrader_api, require_course, submitted_students
 from .gradebook import check_gradebook
 from .progress import GradingProgress
-from .sandbox import Limits, check_sandbox, course_inside_runtime
+from .sandbox import Limits, check_sandbox, course_inside_runtime, running_as_root, sandbox_uid
 from .settings import CELL_TIMEOUT
 from .submission import linked_path, set_aside_unsafe
 
@@ -45,7 +45,7 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     limits: resource limits of each grading kernel (autograder.sandbox.Limits).
     scheduler: address of a Dask scheduler; its cluster grades the students instead (autograder.cluster).
     """
-    course_root = Path(course_root).resolve()
+    course_root = require_course(course_root, assignment)
     check_gradebook(course_root, assignment)
     students = students or submitted_students(course_root, assignment)
     missing = [s for s in students if not (course_root / "submitted" / s / assignment).is_dir()]
@@ -170,8 +170,9 @@ def grade_one(api, course_root, assignment, student):
     elif "No notebooks found" in error:
         found = sorted(p.name for p in (Path(course_root) / "submitted" / student / assignment).glob("*.ipynb"))
         error = f"none of {assignment}'s notebooks is in the submission (found: {', '.join(found) or 'nothing'})"
-    record_status(course_root, assignment, student, error, unreadable, set_aside,
-                  sandbox="on" if api.config.SandboxedExecute.sandboxed else "off")
+    sandboxed = api.config.SandboxedExecute.sandboxed
+    record_status(course_root, assignment, student, error, unreadable, set_aside, sandbox="on" if sandboxed else "off",
+                  kernel_uid=sandbox_uid() if sandboxed and running_as_root() else None)
     return error
 
 
@@ -186,14 +187,16 @@ def refuse_linked_folder(course_root, assignment, student):
     return error
 
 
-def record_status(course_root, assignment, student, error, unreadable, set_aside=None, sandbox=""):
-    """Record the outcome of grading the submission as it is now (written whole or not at all)."""
+def record_status(course_root, assignment, student, error, unreadable, set_aside=None, sandbox="", kernel_uid=None):
+    """Record the outcome of grading the submission as it is now (written whole or not at all); kernel_uid:
+    the uid its kernels ran as (autograder.sandbox.sandbox_uid), when the grader dropped to one."""
     path = status_path(course_root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
     submission = fingerprint(Path(course_root) / "submitted" / student / assignment)
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable,
-                                   "set_aside": set_aside or {}, "sandbox": sandbox, "submission": submission}))
+                                   "set_aside": set_aside or {}, "sandbox": sandbox, "submission": submission,
+                                   "kernel_uid": kernel_uid}))
     partial.replace(path)
 
 

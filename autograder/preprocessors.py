@@ -30,6 +30,7 @@ from .kernel import GradingKernelManager, copy_submission, kernel_environment
 from .sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
 from .submission import SubmissionError, linked_path, unsafe_entries
 from .seeds import course_secret, student_seed
+from .solutions import use_course
 from .verdicts import METADATA_KEY, fail_closed, verdict_outputs
 from .verify import KINDS, cell_task, verify
 
@@ -162,7 +163,11 @@ def install_kit(folder):
 class JudgeOutputs(NbGraderPreprocessor):
     """Replace every output of every auto-graded cell with the grader's verdict."""
 
+    course_root = Unicode(".", help="The course directory, whose source notebooks hold the solutions.").tag(
+        config=True)
+
     def preprocess(self, nb, resources):
+        use_course(self.course_root)
         record = nb.metadata.get(METADATA_KEY, {})
         for cell in nb.cells:
             nbgrader = cell.metadata.get("nbgrader", {})

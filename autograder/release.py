@@ -2,16 +2,18 @@
 import json
 import platform
 import shutil
-from importlib.metadata import version
 from pathlib import Path
 
-import numpy as np
-
+import assignments
 from assignments.environment import minor
 from assignments.tasks import FIXTURE_SEED, TASKS
 
-from .course import CourseError, last_error_line, nbgrader_api
+from .course import CourseError, last_error_line, nbgrader_api, require_course
+from .lock import LOCK, kernel_lines, versions_here
+from .solutions import use_course
 from .verify import fixture_entry
+
+KIT = Path(assignments.__file__).resolve().parent  # the student kit: the installed `assignments` package
 
 STUDENT_README = """\
 # {assignment}: neural networks from scratch
@@ -37,44 +39,40 @@ Keep the `assignments/` folder and all notebooks together in this folder: later 
 functions you wrote in earlier ones. Do not edit `assignments/`.
 """
 
-# what the grading kernel imports (directly or through these), pinned to the versions it has; with them a
-# student's self-checks run on the same NumPy as the grader
-PINNED = ("numpy", "scipy", "matplotlib", "scikit-learn", "mnist1d", "ipykernel", "ipython", "jupyterlab",
-          "nbclient", "nbformat")
-
-
-def requirements():
-    """requirements.txt for students: the grading environment's exact versions, in a fixed order."""
+def requirements(lock_text):
+    """requirements.txt for students: the lock's lines for the kernel's packages (autograder.lock)."""
     lines = [f"# the grader runs Python {minor(platform.python_version())}; use the same minor version",
-             *(f"{name}=={version(name)}" for name in PINNED)]
+             *kernel_lines(lock_text)]
     return "\n".join(lines) + "\n"
 
 
-def write_fixtures(kit):
-    """The kit's fixtures.json: reference and known-mistake outputs on the public fixture inputs, and the
-    grader's Python and NumPy versions (the self-checks warn when the student's differ)."""
-    environment = {"python": minor(platform.python_version()), "numpy": np.__version__}
+def write_fixtures(kits, lock_text):
+    """Each kit's fixtures.json: reference and known-mistake outputs on the public fixture inputs, and the
+    grader's Python and locked NumPy versions (the self-checks warn when the student's differ)."""
+    environment = {"python": minor(platform.python_version()), "numpy": versions_here(lock_text)["numpy"]}
     fixtures = {"seed": FIXTURE_SEED, "environment": environment,
                 "tasks": {name: fixture_entry(name) for name in TASKS}}
     # unsorted keys: the order of a case's outputs is the order in which they are checked
-    (kit / "fixtures.json").write_text(json.dumps(fixtures, indent=1) + "\n")
+    for kit in kits:
+        (kit / "fixtures.json").write_text(json.dumps(fixtures, indent=1) + "\n")
 
 
-def release(course_root, assignment):
-    course_root = Path(course_root).resolve()
-    kit = course_root / "assignments"
-    if not (course_root / "source" / assignment).is_dir():
-        raise CourseError(f"no source folder {course_root / 'source' / assignment}")
-    if not kit.is_dir():
-        raise CourseError(f"no student kit at {kit}")
-    write_fixtures(kit)
+def release(course_root, assignment, lock=LOCK):
+    """source/<assignment>/ -> release/<assignment>/: nbgrader's student notebooks, the kit (the installed
+    `assignments` package, with fixtures from this course's solutions), README and requirements.txt (from
+    `lock`). The repository checkout is a course whose kit is the package itself: its fixtures follow."""
+    course_root = require_course(course_root, assignment)
+    use_course(course_root)
+    lock_text = Path(lock).read_text()
+    folder = course_root / "release" / assignment
     result = nbgrader_api(course_root).generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise CourseError(f"nbgrader generate_assignment failed: {last_error_line(result)}")
-    folder = course_root / "release" / assignment
-    shutil.copytree(kit, folder / "assignments", dirs_exist_ok=True,
+    shutil.copytree(KIT, folder / "assignments", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    own_kit = [KIT] if KIT.parent == course_root else []
+    write_fixtures([folder / "assignments", *own_kit], lock_text)
     checks = "\n".join(f"    python -m assignments check {p.name}" for p in sorted(folder.glob("*.ipynb")))
     (folder / "README.md").write_text(STUDENT_README.format(assignment=assignment, checks=checks))
-    (folder / "requirements.txt").write_text(requirements())
+    (folder / "requirements.txt").write_text(requirements(lock_text))
     return folder

@@ -1,6 +1,7 @@
 """The sandbox a grading kernel runs in: bubblewrap, an unprivileged uid and resource limits.
 
-Inside, the kernel sees the Python runtime and its packages (read-only), its own copy of the
+Inside, the kernel sees the Python runtime and its packages (read-only, the grader's own files masked
+wherever it is installed), its own copy of the
 submission at WORKDIR (the only writable folder besides a private /tmp), its own /proc and a minimal
 /dev. It does not see the course directory, other students, any home folder or the grading secret,
 and it has no network (a new network namespace holds only a loopback device). It runs in new PID,
@@ -100,6 +101,32 @@ def runtime_paths():
     return sorted(p for p in resolved if not any(p != q and p.startswith(q + os.sep) for q in resolved))
 
 
+# what an installation of the grader leaves in a package folder: the package, its record of files, an
+# editable install's finder and .pth file (which name the checkout it came from)
+GRADER_PATTERNS = ("autograder", "backprop_lab-*.dist-info", "backprop_lab-*.egg-info", "backprop_lab*.egg-link",
+                   "__editable__*backprop_lab*", "__pycache__/__editable__*backprop_lab*")
+
+
+def grader_paths():
+    """The grader's files and folders in the package folders every kernel sees, however it was installed
+    (regular, editable, in a virtualenv or system-wide): the sandbox masks each one."""
+    import autograder
+
+    folders = {*package_paths(), *runtime_paths()}
+    found = {Path(autograder.__file__).resolve().parent}
+    found.update(path for folder in folders for pattern in GRADER_PATTERNS for path in Path(folder).glob(pattern))
+    visible = [path for path in found if any(Path(folder) in path.parents for folder in folders)]
+    return sorted(str(path) for path in visible)
+
+
+def masks(paths):
+    """bwrap options that put an empty folder over each folder and an empty file over each file."""
+    args = []
+    for path in paths:
+        args += ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+    return args
+
+
 # What of /etc a Python process needs: the dynamic linker's cache, fonts for matplotlib, the time zone.
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "fonts", "localtime", "alternatives")
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -128,6 +155,7 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None):
     for path in runtime_paths():
         if not path.startswith("/usr/"):
             args += traversable_parents(path) + ["--ro-bind", path, path]
+    args += masks(grader_paths())
     args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--perms", "1777", "--size", disk, "--tmpfs", "/dev/shm"]  # POSIX semaphores (joblib, multiprocessing)
     args += traversable_parents(rundir) + ["--bind", rundir, rundir]

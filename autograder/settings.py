@@ -32,6 +32,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
     for name, value in limits.describe().items():
         c.SandboxedExecute[name] = value
     c.HideGraderDetails.course_root = root
+    c.JudgeOutputs.course_root = root
     c.RestoreCellOrder.course_root = root
     c.Autograde.sanitize_preprocessors = [  # nbgrader's list, DeduplicateIds replaced, cell order restored
         "nbgrader.preprocessors.ClearOutput",

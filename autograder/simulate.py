@@ -142,6 +142,37 @@ ATTACKS = {
         "    exec(reference, stolen)\n"
         "    relu_forward, relu_backward = stolen['relu_forward'], stolen['relu_backward']\n"
     ),
+    # the grader as installed beside the kernel's packages: imported, found by a walk of the package folders,
+    # through the distribution's RECORD, or through an editable install's finder and direct_url.json
+    "steal_installed_grader": (
+        "import json, os, pathlib, re, site, sys\n"
+        "def reference_files():\n"
+        "    try:\n"
+        "        import autograder.reference.layers as module\n"
+        "        yield pathlib.Path(module.__file__)\n"
+        "    except Exception as error:\n"
+        "        print('no import', type(error).__name__)\n"
+        "    folders = {{*site.getsitepackages(), *sys.path, *os.environ.get('PYTHONPATH', '').split(os.pathsep)}}\n"
+        "    for folder in map(pathlib.Path, filter(None, folders)):\n"
+        "        yield from folder.glob('*/reference/layers.py')\n"
+        "        for record in folder.glob('backprop_lab*.dist-info/RECORD'):\n"
+        "            for line in record.read_text().splitlines():\n"
+        "                if line.split(',')[0].endswith('reference/layers.py'):\n"
+        "                    yield folder / line.split(',')[0]\n"
+        "        for hint in [*folder.glob('__editable__*backprop_lab*'), *folder.glob('backprop_lab*/direct_url.json')]:\n"
+        "            for place in re.findall(r\"(/[^'\\\"]+)\", hint.read_text(errors='replace')):\n"
+        "                yield from pathlib.Path(place.removeprefix('file://')).glob('**/reference/layers.py')\n"
+        "found = {{}}\n"
+        "for path in reference_files():\n"
+        "    try:\n"
+        "        exec(path.read_text(), found)\n"
+        "        print('STOLE', path)\n"
+        "        break\n"
+        "    except OSError as error:\n"
+        "        print('refused', path, type(error).__name__)\n"
+        "if 'relu_forward' in found:\n"
+        "    relu_forward = found['relu_forward']\n"
+    ),
     "read_secrets": (
         "import os\n"
         "for path in [{course!r} + '/.backprop-lab/secret', {home!r}, '/root', '/etc/shadow',\n"

@@ -6,7 +6,11 @@ reads the scores and verdicts it needs from that batch.
 import copy as copy_module
 import csv
 import shutil
+import json
+import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,6 +22,7 @@ from autograder.export import export
 from autograder.grading import grade
 from autograder.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.release import release
+from autograder.sandbox import UID_BASE
 from autograder.feedback import feedback
 from autograder.simulate import (ATTACKS, CAPTURE, CHEATS, CRASHES, FIXTURE_LOOKUP, FIXTURE_LOOKUPS, LIMIT_BREAKERS,
                                  REVEAL, append_to, function_source, link_into, notebook_pairs, plant, plant_mistake,
@@ -217,6 +222,11 @@ class GradedClass:
         """grade_ids of the self-check and hidden-test cells (of one notebook file)."""
         return [g for g in self.cells("solution", notebook) if g.startswith(("check_", "hidden_"))]
 
+    def kernel_uids(self):
+        """The uids this class's grading kernels ran as (recorded with each student's outcome)."""
+        statuses = (self.course / ".backprop-lab" / "grading" / ASSIGNMENT).glob("*.json")
+        return {json.loads(path.read_text())["kernel_uid"] for path in statuses} - {None}
+
     def autograded(self, student, notebook=NOTEBOOK):
         return nbformat.read(self.course / "autograded" / student / ASSIGNMENT / notebook, as_version=4)
 
@@ -248,8 +258,42 @@ def outside(tmp_path_factory):
     return Outside(tmp_path_factory.mktemp("outside"))
 
 
+class Neighbour:
+    """Another course graded on the same machine while the suite runs: a `backprop-lab grade` process of
+    its own (one worker, so its kernels run as UID_BASE + its pid) whose students' cells sleep until the
+    cell timeout. Every test must pass beside it: none may look at what it did not start."""
+
+    def __init__(self, course, notebooks):
+        release_nb, source_nb = notebooks
+        for student in ("sleeper_1", "sleeper_2", "sleeper_3"):
+            submit(course, student, ASSIGNMENT,
+                   {NOTEBOOK: append_to(solved(release_nb, source_nb), "rel_error", "import time\ntime.sleep(1e6)\n")})
+        self.course = course
+        self.process = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", "--course", str(course),
+                                         "--workers", "1", "--timeout", "60"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.kernel_uid = UID_BASE + self.process.pid
+
+    def running(self):
+        return self.process.poll() is None
+
+    def stop(self):
+        """Interrupt it as an instructor's Ctrl-C would -> what it printed."""
+        if self.running():
+            self.process.send_signal(signal.SIGINT)
+        return self.process.communicate(timeout=60)[0]
+
+
 @pytest.fixture(scope="session")
-def graded(course, all_notebooks, outside):
+def neighbour(course, all_notebooks, tmp_path_factory):
+    grader = Neighbour(copy_course(course, tmp_path_factory.mktemp("neighbour")), all_notebooks[NOTEBOOK])
+    yield grader
+    printed = grader.stop()
+    assert "Traceback" not in printed, printed
+
+
+@pytest.fixture(scope="session")
+def graded(course, all_notebooks, outside, neighbour):
     students = build_class(all_notebooks)
     hostile, links = hostile_class(course, all_notebooks[NOTEBOOK], outside)
     students.update(hostile)

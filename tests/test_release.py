@@ -14,7 +14,9 @@ from assignments.judge import compare_values
 from assignments.tasks import FIXTURE_SEED, TASKS
 from assignments.tasks.standins import PREFIX, split
 from assignments.tolerances import EXACT
-from conftest import ASSIGNMENT, REPO
+from autograder.lock import LOCK, versions_here
+from autograder.release import release
+from conftest import ASSIGNMENT, REPO, copy_course
 
 SECRETS = [r"BEGIN HIDDEN TESTS", r"(from|import)\s+autograder", r"autograder\.reference", r"BEGIN SOLUTION"]
 NOTEBOOK_SECRETS = SECRETS + [r"\bprobe\("]  # the kit defines probe(); only notebooks must not call it
@@ -70,12 +72,32 @@ def case_differences(task, inputs, case, fresh_case):
 
 
 def test_committed_release_and_fixtures_match_a_fresh_release(course):
+    """The committed release/ and the package's kit fixtures are what `release` makes from the lock and the
+    source today (the course folder is a fresh one, elsewhere: nothing is read from beside the package)."""
     ignore = ("__pycache__", "fixtures.json")  # compared below, within the tolerances
     assert differing_files(REPO / "release" / ASSIGNMENT, course / "release" / ASSIGNMENT, ignore) == []
+    fresh = course / "release" / ASSIGNMENT / "assignments" / "fixtures.json"
     for kit in (REPO / "assignments", REPO / "release" / ASSIGNMENT / "assignments"):
-        assert fixture_differences(kit / "fixtures.json", course / "assignments" / "fixtures.json") == [], kit
-    assert (course / "release" / ASSIGNMENT / "assignments" / "fixtures.json").read_text() == \
-        (course / "assignments" / "fixtures.json").read_text()
+        assert fixture_differences(kit / "fixtures.json", fresh) == [], kit
+    assert not (course / "assignments").exists()  # a course folder holds no copy of the kit
+
+
+def test_the_release_follows_the_lock_not_the_installed_packages(course, tmp_path):
+    """A lock bumped to a version nobody installed: the students' requirements and the version the
+    self-checks compare with are the lock's, and the same on every Python the lock covers."""
+    lock = (LOCK.read_text()
+            .replace(f"numpy=={version('numpy')} ;", "numpy==9.9.9 ;")
+            .replace(f"\nipython=={version('ipython')}\n", "\nipython==99.0.1\n"))
+    assert "numpy==9.9.9" in lock and "ipython==99.0.1" in lock
+    fake = tmp_path / "requirements.lock"
+    fake.write_text(lock)
+    folder = release(copy_course(course, tmp_path), ASSIGNMENT, lock=fake)
+    requirements = (folder / "requirements.txt").read_text()
+    assert "\nnumpy==9.9.9 ; python_full_version < '3.12'\n" in requirements
+    assert "\nipython==99.0.1\n" in requirements
+    assert json.loads((folder / "assignments" / "fixtures.json").read_text())["environment"]["numpy"] == "9.9.9"
+    assert requirements.replace("9.9.9", version("numpy")).replace("99.0.1", version("ipython")) == \
+        (course / "release" / ASSIGNMENT / "requirements.txt").read_text()
 
 
 def test_fixtures_are_compared_within_rounding_and_no_further(tmp_path):
@@ -132,8 +154,8 @@ def test_student_folder_has_readme_requirements_and_kit(course):
     requirements = (release / "requirements.txt").read_text().splitlines()
     assert requirements[0] == f"# the grader runs Python {sys.version_info.major}.{sys.version_info.minor}; use the " \
         "same minor version"
-    pinned = dict(line.split("==") for line in requirements[1:])
-    assert pinned["numpy"] == np.__version__
+    here = versions_here("\n".join(requirements))
+    assert here["numpy"] == np.__version__
     for name in ("matplotlib", "scikit-learn", "mnist1d", "ipykernel", "jupyterlab"):
-        assert pinned[name] == version(name), name
+        assert here[name] == version(name), name  # installed from the lock, as the README says
     assert not list(release.rglob("__pycache__"))

@@ -10,10 +10,15 @@ NAMESPACE = {name: value for module in (layers, two_layer, deep) for name, value
 SOLUTION_CELLS = ("TwoLayerNet", "Affine", "Relu", "SoftmaxWithLoss", "LayerNet", "FullyConnectedNet")
 
 
-@lru_cache(maxsize=None)
 def compiled_solutions():
+    """The course's solution cells of SOLUTION_CELLS, compiled once per distinct text."""
     from ..solutions import solution_source
-    return [compile(solution_source(name), f"<solution {name}>", "exec") for name in SOLUTION_CELLS]
+    return compiled(tuple(solution_source(name) for name in SOLUTION_CELLS))
+
+
+@lru_cache(maxsize=8)
+def compiled(sources):
+    return [compile(source, f"<solution {name}>", "exec") for name, source in zip(SOLUTION_CELLS, sources)]
 
 
 def solution_namespace():
