@@ -13,9 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.demo import fresh_course
-from autograder.release import release
-from autograder.simulate import notebook_pairs, solved
+from autograder.commands.demo import fresh_course
+from autograder.commands.release import release
+from autograder.commands.simulate import notebook_pairs, solved
 
 ASSIGNMENT = "fcnet"
 NOTEBOOK3 = "03_deep_networks.ipynb"

@@ -15,11 +15,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from grading_vs_stock import BIN, STOCK_CONFIG, run_all_seconds, simulate, timed  # noqa: E402
 
-import autograder.cluster  # noqa: E402
-from autograder.course import nbgrader_api, submitted_students  # noqa: E402
-from autograder.demo import fresh_course  # noqa: E402
-from autograder.grading import grade, grade_one  # noqa: E402
-from autograder.release import release  # noqa: E402
+import autograder.scheduling.cluster  # noqa: E402
+from autograder.course.settings import nbgrader_api
+from autograder.course.folder import submitted_students  # noqa: E402
+from autograder.commands.demo import fresh_course  # noqa: E402
+from autograder.scheduling.grade import grade  # noqa: E402
+from autograder.scheduling.student import grade_one  # noqa: E402
+from autograder.commands.release import release  # noqa: E402
 
 ASSIGNMENT = "fcnet"
 TIMEOUT = 30
@@ -91,7 +93,7 @@ def main():
     release(template, ASSIGNMENT)
     simulate(template, args.students)
 
-    autograder.cluster.record_result = timing_records(autograder.cluster.record_result)
+    autograder.scheduling.cluster.record_result = timing_records(autograder.scheduling.cluster.record_result)
     n = args.rate_students
     rates = {}
     for label, run in [("local pool, 1 worker", lambda c: seconds_to_grade(c, workers=1)),

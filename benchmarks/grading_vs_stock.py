@@ -15,10 +15,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.demo import fresh_course
-from autograder.mistakes import all_mistakes
-from autograder.release import release
-from autograder.simulate import notebook_pairs, plant_mistake, solved, submit
+from autograder.commands.demo import fresh_course
+from autograder.hidden.mistakes import all_mistakes
+from autograder.commands.release import release
+from autograder.commands.simulate import notebook_pairs, plant_mistake, solved, submit
 
 ASSIGNMENT = "fcnet"
 BIN = Path(sys.executable).parent

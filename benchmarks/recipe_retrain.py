@@ -15,8 +15,8 @@ import numpy as np
 from assignments.tasks import TASKS
 from assignments.tasks.deep import retrain, splits
 from assignments.tasks.recipe import recipe_of
-from autograder.reference import NAMESPACE, solution_namespace
-from autograder.solutions import solution_source
+from autograder.hidden.reference import NAMESPACE, solution_namespace
+from autograder.hidden.solutions import solution_source
 
 
 def seconds(function):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from grading_vs_stock import ASSIGNMENT, BIN, simulate, timed
 
-from autograder.demo import fresh_course
-from autograder.kernel import GradingKernelManager, kernel_environment
-from autograder.release import release
+from autograder.commands.demo import fresh_course
+from autograder.isolation.kernel import GradingKernelManager, kernel_environment
+from autograder.commands.release import release
 
 
 async def kernel_round_trip(sandboxed):

@@ -17,8 +17,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from autograder.reference.deep import FullyConnectedNet
-from autograder.reference.two_layer import TwoLayerNet
+from autograder.hidden.reference.deep import FullyConnectedNet
+from autograder.hidden.reference.two_layer import TwoLayerNet
 
 try:
     import torch

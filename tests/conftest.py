@@ -17,16 +17,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.demo import fresh_course
-from autograder.export import export
-from autograder.grading import grade
-from autograder.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
-from autograder.release import release
-from autograder.sandbox import UID_BASE
-from autograder.feedback import feedback
-from autograder.simulate import (ATTACKS, CAPTURE, CHEATS, CRASHES, FIXTURE_LOOKUP, FIXTURE_LOOKUPS, LIMIT_BREAKERS,
-                                 REVEAL, append_to, function_source, link_into, notebook_pairs, plant, plant_mistake,
-                                 solved, submit)
+from autograder.commands.demo import fresh_course
+from autograder.reports.export import export
+from autograder.scheduling.grade import grade
+from autograder.hidden.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
+from autograder.commands.release import release
+from autograder.isolation.sandbox import UID_BASE
+from autograder.reports.feedback import feedback
+from autograder.commands.simulate import (ATTACKS, CAPTURE, CHEATS, CRASHES, FIXTURE_LOOKUP, FIXTURE_LOOKUPS,
+                                         LIMIT_BREAKERS, REVEAL, append_to, function_source, link_into,
+                                         notebook_pairs, plant, plant_mistake, solved, submit)
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "fcnet"
@@ -269,8 +269,8 @@ class Neighbour:
             submit(course, student, ASSIGNMENT,
                    {NOTEBOOK: append_to(solved(release_nb, source_nb), "rel_error", "import time\ntime.sleep(1e6)\n")})
         self.course = course
-        self.process = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", "--course", str(course),
-                                         "--workers", "1", "--timeout", "60"],
+        self.process = subprocess.Popen([sys.executable, "-m", "autograder.commands.cli", "grade",
+                                         "--course", str(course), "--workers", "1", "--timeout", "60"],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.kernel_uid = UID_BASE + self.process.pid
 

@@ -11,10 +11,10 @@ import numpy as np
 
 from assignments import payload
 from assignments.tasks import TASKS, run_case
-from autograder.mistakes import all_mistakes
-from autograder.reference import solution_namespace
-from autograder.solutions import solution_source
-from autograder.verify import quietly, verify
+from autograder.hidden.mistakes import all_mistakes
+from autograder.hidden.reference import solution_namespace
+from autograder.hidden.solutions import solution_source
+from autograder.judging.verify import quietly, verify
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ import pytest
 from packaging.requirements import Requirement
 from playwright.sync_api import expect, sync_playwright
 
-from autograder.export import export
-from autograder.feedback import feedback
-from autograder.grading import grade
-from autograder.mistakes import all_mistakes
-from autograder.settings import nbgrader_config
-from autograder.simulate import plant_mistake, solved, submit
+from autograder.reports.export import export
+from autograder.reports.feedback import feedback
+from autograder.scheduling.grade import grade
+from autograder.hidden.mistakes import all_mistakes
+from autograder.course.settings import nbgrader_config
+from autograder.commands.simulate import plant_mistake, solved, submit
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, REPO, copy_course
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.cell_order import RestoreCellOrder
-from autograder.duplicates import nbgrader_id
-from autograder.verdicts import METADATA_KEY
+from autograder.judging.cell_order import RestoreCellOrder
+from autograder.judging.duplicates import nbgrader_id
+from autograder.judging.verdicts import METADATA_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = {"nbgrader": {"assignment": "fcnet", "notebook": "01_layers"}}

@@ -6,20 +6,20 @@ from importlib.metadata import version
 import pytest
 from rich.console import Console
 
-import autograder.cli
-from autograder.cli import main, warn_of_drift
+import autograder.commands.cli
+from autograder.commands.cli import main, warn_of_drift
 from conftest import REPO, copy_course
 
 
 @contextmanager
 def cli_console():
     """The command's console, writing into a buffer."""
-    before = autograder.cli.console
-    autograder.cli.console = Console(file=io.StringIO(), width=200)
+    before = autograder.commands.cli.console
+    autograder.commands.cli.console = Console(file=io.StringIO(), width=200)
     try:
-        yield autograder.cli.console.file
+        yield autograder.commands.cli.console.file
     finally:
-        autograder.cli.console = before
+        autograder.commands.cli.console = before
 
 
 @pytest.mark.parametrize("command", ["release", "grade", "feedback", "export"])

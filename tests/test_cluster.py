@@ -11,10 +11,11 @@ import time
 
 import pytest
 
-from autograder.cli import main
-from autograder.export import export
-from autograder.grading import KILLED, grade, status_path, unfinished
-from autograder.simulate import solved, submit
+from autograder.commands.cli import main
+from autograder.reports.export import export
+from autograder.scheduling.student import KILLED, status_path
+from autograder.scheduling.grade import grade, unfinished
+from autograder.commands.simulate import solved, submit
 
 from conftest import ASSIGNMENT, NOTEBOOK, TIMEOUT, GradedClass, copy_course
 from postgres import free_port, postgres_server
@@ -46,7 +47,7 @@ def scheduler():
 def postgres_course(graded, tmp_path, database_url, students):
     """A copy of the suite's released course whose gradebook is a PostgreSQL database (no gradebook.db at
     all, so nothing can fall back to SQLite), with the given students' submissions."""
-    from autograder.course import nbgrader_api
+    from autograder.course.settings import nbgrader_api
 
     root = copy_course(graded.course, tmp_path)
     (root / "gradebook.db").unlink()
@@ -162,8 +163,8 @@ def test_a_client_killed_halfway_resumes_with_only_the_students_left(graded, pos
     url = postgres("killed_client")
     students = ("noisy", "crash_exit", "deleted_cells", "renamed")
     root = postgres_course(graded, tmp_path, url, students)
-    command = [sys.executable, "-m", "autograder.cli", "grade", "--course", str(root), "--scheduler", scheduler,
-               "--timeout", str(TIMEOUT)]
+    command = [sys.executable, "-m", "autograder.commands.cli", "grade", "--course", str(root),
+               "--scheduler", scheduler, "--timeout", str(TIMEOUT)]
     client = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while len(unfinished(root, ASSIGNMENT, students)) == len(students):
@@ -212,8 +213,8 @@ def test_a_rerun_grades_only_new_or_changed_submissions_unless_forced(course, no
 
 
 def test_a_second_grading_run_on_a_course_is_refused(course, tmp_path):
-    from autograder.batch import one_batch_at_a_time
-    from autograder.course import CourseError
+    from autograder.scheduling.batch import one_batch_at_a_time
+    from autograder.course.folder import CourseError
 
     root = copy_course(course, tmp_path)
     with one_batch_at_a_time(root, ASSIGNMENT):

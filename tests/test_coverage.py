@@ -9,9 +9,9 @@ import pytest
 
 from assignments import payload
 from assignments.tasks import TASKS, run_case
-from autograder.mistakes import all_mistakes
-from autograder.reference import solution_namespace
-from autograder.verify import quietly, verify
+from autograder.hidden.mistakes import all_mistakes
+from autograder.hidden.reference import solution_namespace
+from autograder.judging.verify import quietly, verify
 
 SEEDS = range(20)
 MISTAKE_SEEDS = range(3)

@@ -1,9 +1,9 @@
 """With the verdict step missing or broken, graded cells score zero, never full marks."""
 import pytest
 
-import autograder.preprocessors
-from autograder.course import nbgrader_api
-from autograder.simulate import solved, submit
+import autograder.judging.preprocessors
+from autograder.course.settings import nbgrader_api
+from autograder.commands.simulate import solved, submit
 
 from conftest import ASSIGNMENT, NOTEBOOK, TIMEOUT, copy_course
 
@@ -48,7 +48,7 @@ def test_a_crashing_verifier_scores_zero_with_a_reason(solved_course, monkeypatc
     def broken(*args):
         raise RuntimeError("verifier bug")
 
-    monkeypatch.setattr(autograder.preprocessors, "verify", broken)
+    monkeypatch.setattr(autograder.judging.preprocessors, "verify", broken)
     api = nbgrader_api(solved_course, TIMEOUT)
     autograde(api, "solver")
     assert all(score == 0 for score, _ in scores_of(api, "solver").values())

@@ -1,9 +1,9 @@
 """Grading with real nbgrader, real kernels and the verdicts judged in the grader's process."""
 import time
 from assignments.tasks import TASKS
-from autograder.grading import grade
-from autograder.export import export
-from autograder.simulate import FIXTURE_LOOKUPS
+from autograder.scheduling.grade import grade
+from autograder.reports.export import export
+from autograder.commands.simulate import FIXTURE_LOOKUPS
 
 from conftest import ASSIGNMENT, MISTAKES, NOTEBOOK, NOTEBOOK2, NOTEBOOK3, TIMEOUT, UNGRADABLE, mistake_rounds
 

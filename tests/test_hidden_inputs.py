@@ -4,8 +4,8 @@ import pytest
 
 from assignments.judge import judge
 from assignments.tasks import TASKS
-from autograder.mistakes import all_mistakes
-from autograder.verify import reference_cases
+from autograder.hidden.mistakes import all_mistakes
+from autograder.judging.verify import reference_cases
 
 SEEDS = range(25)
 FAKES = [

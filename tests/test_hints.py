@@ -10,9 +10,9 @@ import pytest
 
 from assignments.judge import compare_values, first_difference, matching_mistake
 from assignments.readable import number, percent
-from autograder.mistakes import all_mistakes
-from autograder.reference import solution_namespace
-from autograder.solutions import solution_source
+from autograder.hidden.mistakes import all_mistakes
+from autograder.hidden.reference import solution_namespace
+from autograder.hidden.solutions import solution_source
 from heldout_mistakes import HELD_OUT, graded
 
 SEED = 424242

@@ -3,6 +3,7 @@ into a fresh virtualenv outside it, runs a whole course folder in /tmp (init, re
 sandbox, feedback, export), and no grading kernel can import or read it."""
 import csv
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.lock import LOCK
-from autograder.simulate import ATTACKS, notebook_pairs, plant, solved, submit
+from autograder.course.lock import LOCK
+from autograder.commands.simulate import ATTACKS, notebook_pairs, plant, solved, submit
 from conftest import ASSIGNMENT, NOTEBOOK, REPO
 
 UV = Path(sys.executable).with_name("uv")  # a test dependency, from the lock
@@ -30,7 +31,13 @@ def installed(tmp_path_factory):
     root = tmp_path_factory.mktemp("installed")
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "VIRTUAL_ENV", "BACKPROP_LAB_SECRET", "BACKPROP_LAB_DB")}
-    run([str(UV), "build", "--wheel", "--quiet", "--out-dir", str(root / "wheels"), str(REPO)], root, env)
+    source = root / "source"  # the checkout's files only: a stale build/ folder there must not reach the wheel
+    listed = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], REPO, env).splitlines()
+    for name in listed:
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    run([str(UV), "build", "--wheel", "--quiet", "--out-dir", str(root / "wheels"), str(source)], root, env)
     wheel = next((root / "wheels").glob("backprop_lab-*.whl"))
     venv = root / "venv"
     run([str(UV), "venv", "--quiet", "--python", str(BASE_PYTHON), str(venv)], root, env)

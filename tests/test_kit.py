@@ -11,10 +11,10 @@ import pytest
 from assignments import payload
 from assignments.selfcheck import SelfCheckFailed, check
 from assignments.tasks import TASKS
-from autograder.mistakes import all_mistakes
-from autograder.mistakes.layers import relu_backward__dout_mask
-from autograder.reference import NAMESPACE
-from autograder.simulate import solved
+from autograder.hidden.mistakes import all_mistakes
+from autograder.hidden.mistakes.layers import relu_backward__dout_mask
+from autograder.hidden.reference import NAMESPACE
+from autograder.commands.simulate import solved
 
 from conftest import ASSIGNMENT, NOTEBOOK
 
@@ -121,8 +121,8 @@ def test_a_number_where_nan_was_expected_is_a_difference():
 
 
 def test_a_fixture_lookup_passes_the_local_self_check_but_not_the_graded_one():
-    from autograder.simulate import FIXTURE_LOOKUP, FIXTURE_LOOKUPS
-    from autograder.verify import verify
+    from autograder.commands.simulate import FIXTURE_LOOKUP, FIXTURE_LOOKUPS
+    from autograder.judging.verify import verify
     from assignments.probe import collect
     from assignments.tasks import self_check_seed
     namespace = {}
@@ -133,7 +133,7 @@ def test_a_fixture_lookup_passes_the_local_self_check_but_not_the_graded_one():
 
 
 def test_forged_checks_in_a_payload_earn_nothing():
-    from autograder.verify import verify
+    from autograder.judging.verify import verify
     forged = [{"ok:everything is right": payload.encode_value(True)}] * 3
     for name in ("rel_error", "TwoLayerNet", "train_gd"):
         assert verify(name, 1234, forged[:len(TASKS[name].inputs(1234))]).passed == 0, name

@@ -9,9 +9,9 @@ import pytest
 from assignments import payload
 from assignments.tasks import TASKS, run_case
 from assignments.tasks.layers import NOTEBOOK_TASKS
-from autograder.mistakes import layers as layer_mistakes
-from autograder.reference import solution_namespace
-from autograder.verify import quietly, verify
+from autograder.hidden.mistakes import layers as layer_mistakes
+from autograder.hidden.reference import solution_namespace
+from autograder.judging.verify import quietly, verify
 
 NOTEBOOK1 = {task.name for task in NOTEBOOK_TASKS}
 LATER = [name for name in TASKS if name not in NOTEBOOK1 and name not in ("digits_solver", "mnist1d_solver")]
@@ -89,7 +89,7 @@ def test_a_failure_in_an_earlier_notebook_names_it():
 
 
 def test_a_wrong_network_costs_the_training_loops_nothing():
-    from autograder.mistakes import two_layer as two_layer_mistakes
+    from autograder.hidden.mistakes import two_layer as two_layer_mistakes
     for mistake in two_layer_mistakes.MISTAKES[:3]:
         namespace = solution_namespace()
         mistake.plant_into(namespace)
@@ -122,7 +122,7 @@ class ReluChangingItsInput:
 
 
 def broken_layer_classes():
-    from autograder.mistakes import two_layer as two_layer_mistakes
+    from autograder.hidden.mistakes import two_layer as two_layer_mistakes
     yield "stub classes", {name: StubLayer for name in ("Affine", "Relu", "SoftmaxWithLoss")}
     yield "in-place Relu", {"Relu": ReluChangingItsInput}
     for mistake in two_layer_mistakes.MISTAKES:
@@ -145,7 +145,7 @@ def test_broken_layer_classes_cost_layer_net_nothing(label, change):
 
 
 def test_a_broken_mse_loss_costs_the_fully_connected_net_nothing():
-    from autograder.mistakes import deep as deep_mistakes
+    from autograder.hidden.mistakes import deep as deep_mistakes
     changes = [{"mse_loss": stub}] + [m for m in deep_mistakes.MISTAKES if m.task == "mse_loss"]
     for change in changes:
         judgement = judged("FullyConnectedNet", broken(solution_namespace(), change))
@@ -155,14 +155,14 @@ def test_a_broken_mse_loss_costs_the_fully_connected_net_nothing():
 def trained_model_namespace(name, change):
     """The solution namespace with the trained-model function run from its solution cell, as in a notebook,
     so it looks FullyConnectedNet, Solver and the update rules up in the namespace."""
-    from autograder.solutions import solution_source
+    from autograder.hidden.solutions import solution_source
     namespace = solution_namespace()
     exec(solution_source(name), namespace)
     return broken(namespace, change)
 
 
 def notebook_three_breakages():
-    from autograder.mistakes import deep as deep_mistakes
+    from autograder.hidden.mistakes import deep as deep_mistakes
     yield "stubs", {name: stub for name in ("FullyConnectedNet", "Solver", "adam")}
     for mistake in deep_mistakes.MISTAKES:
         if mistake.task in ("FullyConnectedNet", "Solver", "adam", "sgd"):

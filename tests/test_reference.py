@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.reference import layers as ref
+from autograder.hidden.reference import layers as ref
 
 
 def check(f, x, analytic, dout):

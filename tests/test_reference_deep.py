@@ -5,7 +5,7 @@ import pytest
 
 from assignments import datasets
 from assignments.tasks.deep import TRAINING
-from autograder.reference import deep, layers
+from autograder.hidden.reference import deep, layers
 
 
 @pytest.mark.parametrize("depth", [1, 2, 3, 4])

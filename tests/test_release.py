@@ -14,8 +14,8 @@ from assignments.judge import compare_values
 from assignments.tasks import FIXTURE_SEED, TASKS
 from assignments.tasks.standins import PREFIX, split
 from assignments.tolerances import EXACT
-from autograder.lock import LOCK, versions_here
-from autograder.release import release
+from autograder.course.lock import LOCK, versions_here
+from autograder.commands.release import release
 from conftest import ASSIGNMENT, REPO, copy_course
 
 SECRETS = [r"BEGIN HIDDEN TESTS", r"(from|import)\s+autograder", r"autograder\.reference", r"BEGIN SOLUTION"]

@@ -6,8 +6,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.mistakes import all_mistakes
-from autograder.simulate import plant_mistake, solved
+from autograder.hidden.mistakes import all_mistakes
+from autograder.commands.simulate import plant_mistake, solved
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOKS
 

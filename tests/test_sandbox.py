@@ -16,10 +16,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.cli import main
-from autograder.grading import grade
-from autograder.sandbox import Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
-from autograder.simulate import append_to, solved, submit
+from autograder.commands.cli import main
+from autograder.scheduling.grade import grade
+from autograder.isolation.sandbox import Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
+from autograder.commands.simulate import append_to, solved, submit
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, TIMEOUT, copy_course
 

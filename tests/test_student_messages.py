@@ -12,8 +12,8 @@ from nbclient import NotebookClient
 
 from assignments.lines import WRAP_WIDTH, wrapped
 from assignments.selfcheck import local_wording
-from autograder.mistakes import all_mistakes
-from autograder.simulate import plant_mistake, solved
+from autograder.hidden.mistakes import all_mistakes
+from autograder.commands.simulate import plant_mistake, solved
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK3
 

@@ -13,8 +13,8 @@ import correct_variants
 from assignments import payload
 from assignments.tasks import TASKS, run_case
 from autograder import verify as grader
-from autograder.mistakes import all_mistakes
-from autograder.reference import solution_namespace
+from autograder.hidden.mistakes import all_mistakes
+from autograder.hidden.reference import solution_namespace
 
 SEEDS = range(300)
 MISTAKE_SEEDS = SEEDS[:100]  # LayerNet's mistakes cost ~0.05 s a seed each; 100 seeds keep the test near a minute

@@ -1,0 +1,85 @@
+"""The nbgrader configuration of a backprop-lab course, in one place, and nbgrader's API bound to it.
+
+The course's nbgrader_config.py merges this, so stock `nbgrader` commands and the `backprop-lab`
+command grade the same way.
+"""
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+
+from ..isolation.sandbox import Limits
+from ..isolation.submission import SUFFIX as SET_ASIDE_SUFFIX
+from .gradebook import gradebook_url
+
+ASSIGNMENT = "fcnet"
+CELL_TIMEOUT = 30  # seconds a single cell may run while grading
+
+
+def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), db_url=None):
+    """The course's nbgrader Config. sandboxed=False (`--unsandboxed`) runs kernels without bubblewrap;
+    db_url: the gradebook (default: the course's, see autograder.course.gradebook)."""
+    root = str(Path(course_root).resolve())
+    c = Config()
+    c.CourseDirectory.root = root
+    c.CourseDirectory.course_id = "backprop-lab"
+    c.CourseDirectory.db_url = db_url or gradebook_url(root)
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*" + SET_ASIDE_SUFFIX]
+    c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
+    c.Execute.timeout = timeout
+    c.SandboxedExecute.course_root = root
+    c.SandboxedExecute.hung_grace = min(10.0, timeout)
+    c.SandboxedExecute.sandboxed = sandboxed
+    for name, value in limits.describe().items():
+        c.SandboxedExecute[name] = value
+    c.HideGraderDetails.course_root = root
+    c.JudgeOutputs.course_root = root
+    c.RestoreCellOrder.course_root = root
+    c.Autograde.sanitize_preprocessors = [  # nbgrader's list, DeduplicateIds replaced, cell order restored
+        "nbgrader.preprocessors.ClearOutput",
+        "autograder.judging.duplicates.ForgetDuplicateCells",
+        "autograder.judging.cell_order.RestoreCellOrder",
+        "nbgrader.preprocessors.OverwriteKernelspec",
+        "nbgrader.preprocessors.OverwriteCells",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    c.Autograde.autograde_preprocessors = [
+        "autograder.judging.preprocessors.SandboxedExecute",
+        "autograder.judging.preprocessors.JudgeOutputs",
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    c.GenerateFeedback.exporter_class = "autograder.reports.offline_math.OfflineMathHTMLExporter"  # no CDN at view time
+    c.GenerateFeedback.preprocessors = [
+        "nbgrader.preprocessors.GetGrades",
+        "autograder.judging.preprocessors.HideGraderDetails",
+        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    ]
+    return c
+
+
+def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), db_url=None):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    tools = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH to create a gradebook
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+    config = nbgrader_config(course_root, timeout, sandboxed, limits, db_url)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    api.log_level = logging.WARNING
+    return api
+
+
+def last_error_line(result):
+    """The most telling line of an nbgrader result's error or log."""
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    exceptions = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    telling = exceptions or [line for line in lines if "error" in line.lower()] or lines or ["unknown error"]
+    return telling[-1][:300]

@@ -1,0 +1,101 @@
+"""The kernel a submission runs in: the course's Python, without the grader, inside the sandbox.
+
+The kernel starts with `python -S`, so no .pth file runs and only the third-party packages (numpy,
+IPython, ...) are on its path. It works in its own copy of the submission folder (which holds the
+grader's copy of the kit); in the sandbox (autograder.isolation.sandbox) that copy is all it sees of the
+machine. It talks to the grader over ZMQ's ipc transport, through Unix sockets in a folder of its
+own, since TCP cannot cross the sandbox's network namespace.
+"""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Any, Bool, Unicode
+
+from assignments.probe import SEED_VARIABLE
+
+from .sandbox import Limits, bwrap_command, hand_over, package_paths, running_as_root, sandbox_uid
+from .submission import regular_files
+
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ")  # all else of the grader's environment stays out
+
+
+def kernel_environment(seed, home):
+    """The environment of a grading kernel: the student's seed and nothing of the grader's secrets.
+
+    home: a writable folder for IPython's and matplotlib's settings (inside the sandbox: its /tmp).
+    """
+    env = {key: os.environ[key] for key in PASSED_VARIABLES if key in os.environ}
+    env.update({
+        "HOME": home, "USER": "student", "LOGNAME": "student",
+        "PYTHONPATH": os.pathsep.join(package_paths()),
+        "IPYTHONDIR": os.path.join(home, ".ipython"),
+        "MPLCONFIGDIR": os.path.join(home, ".matplotlib"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        SEED_VARIABLE: str(seed),
+        # one BLAS thread: these matrices are small, and several kernels grading at once would otherwise
+        # fight over the cores (measured: two workers with default threads took as long as one)
+        **{variable: "1" for variable in BLAS_THREAD_VARIABLES},
+    })
+    return env
+
+
+def copy_submission(source, target, skip=frozenset()):
+    """Copy the regular files under source into target, except the relative paths in skip.
+
+    Links, devices, FIFOs and sockets are never followed or copied (the grading step has set them aside
+    and reported them; a stock `nbgrader autograde` passes what it found in skip)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in regular_files(source):
+        relative = path.relative_to(source)
+        if str(relative) not in skip:  # a hard link to a file outside the submission
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / relative, follow_symlinks=False)
+
+
+class GradingKernelManager(AsyncKernelManager):
+    """Starts `python -S -m ipykernel_launcher` in its own copy of the submission, sandboxed unless
+    told otherwise, whatever kernel the notebook names."""
+
+    scratch = Unicode(help="A private folder: the submission's copy (work/) and the kernel's sockets (run/).")
+    sandboxed = Bool(True)
+    limits = Any(Limits())
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        run = Path(self.scratch, "run")
+        run.mkdir(parents=True)
+        self.transport = "ipc"
+        self.ip = str(run / "kernel")
+        self.connection_file = str(run / "kernel.json")
+        self.uid = sandbox_uid() if self.sandboxed and running_as_root() else None
+
+    @property
+    def workdir(self):
+        return Path(self.scratch, "work")
+
+    @property
+    def kernel_spec(self):
+        # jupyter_client would interrupt with SIGINT to the process it started, which is bwrap: that ends
+        # the sandbox instead of the cell. A message reaches the kernel itself.
+        spec = super().kernel_spec
+        if spec is not None:
+            spec.interrupt_mode = "message"
+        return spec
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        command = [sys.executable, "-S", "-m", "ipykernel_launcher", "-f", self.connection_file,
+                   *(extra_arguments or [])]
+        if not self.sandboxed:
+            return command
+        hand_over(str(Path(self.connection_file).parent), self.uid)
+        return bwrap_command(command, str(self.workdir), str(Path(self.connection_file).parent), self.limits,
+                             self.uid)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        kw["cwd"] = str(self.workdir)  # unsandboxed: the copy; sandboxed: bwrap moves to WORKDIR itself
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
