@@ -12,7 +12,7 @@ import pytest
 import correct_variants
 from assignments import payload
 from assignments.tasks import TASKS, run_case
-from autograder import verify as grader
+from autograder.judging import verify as grader
 from autograder.hidden.mistakes import all_mistakes
 from autograder.hidden.reference import solution_namespace
 
