@@ -7,7 +7,6 @@ import copy as copy_module
 import csv
 import shutil
 import json
-import signal
 import socket
 import subprocess
 import sys
@@ -258,10 +257,23 @@ def outside(tmp_path_factory):
     return Outside(tmp_path_factory.mktemp("outside"))
 
 
+def kernel_processes(uid):
+    """pids of the processes running as this uid (a grading kernel's), anywhere on the machine."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                found.append(int(entry.name))
+        except FileNotFoundError:
+            continue
+    return found
+
+
 class Neighbour:
     """Another course graded on the same machine while the suite runs: a `backprop-lab grade` process of
-    its own (one worker, so its kernels run as UID_BASE + its pid) whose students' cells sleep until the
-    cell timeout. Every test must pass beside it: none may look at what it did not start."""
+    its own (one worker, so its kernels run as UID_BASE + its pid) whose students' cells sleep through an
+    hour's cell timeout, so it is still grading when the session ends and is interrupted. Every test must pass
+    beside it: none may look at what it did not start."""
 
     def __init__(self, course, notebooks):
         release_nb, source_nb = notebooks
@@ -270,7 +282,7 @@ class Neighbour:
                    {NOTEBOOK: append_to(solved(release_nb, source_nb), "rel_error", "import time\ntime.sleep(1e6)\n")})
         self.course = course
         self.process = subprocess.Popen([sys.executable, "-m", "autograder.commands.cli", "grade",
-                                         "--course", str(course), "--workers", "1", "--timeout", "60"],
+                                         "--course", str(course), "--workers", "1", "--timeout", "3600"],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.kernel_uid = UID_BASE + self.process.pid
 
@@ -278,9 +290,9 @@ class Neighbour:
         return self.process.poll() is None
 
     def stop(self):
-        """Interrupt it as an instructor's Ctrl-C would -> what it printed."""
+        """Stop it (SIGTERM: its sandboxed kernel dies with it) -> what it printed."""
         if self.running():
-            self.process.send_signal(signal.SIGINT)
+            self.process.terminate()
         return self.process.communicate(timeout=60)[0]
 
 
@@ -288,8 +300,13 @@ class Neighbour:
 def neighbour(course, all_notebooks, tmp_path_factory):
     grader = Neighbour(copy_course(course, tmp_path_factory.mktemp("neighbour")), all_notebooks[NOTEBOOK])
     yield grader
+    was_running = grader.running()
     printed = grader.stop()
-    assert "Traceback" not in printed, printed
+    assert was_running and "Traceback" not in printed, printed  # it graded beside the whole session, unharmed
+    deadline = time.monotonic() + 10
+    while kernel_processes(grader.kernel_uid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert kernel_processes(grader.kernel_uid) == []
 
 
 @pytest.fixture(scope="session")

@@ -98,7 +98,7 @@ def test_no_kernel_reaches_the_installed_grader(installed, graded_elsewhere, tmp
     attack = ATTACKS["steal_installed_grader"].format(course=str(course)) + "print(relu_forward.__module__)\n"
     stolen = run([str(venv / "bin" / "python"), "-S", "-c", attack], tmp_path,
                  {**env, "PYTHONPATH": site_packages})
-    assert f"STOLE {site_packages}/autograder/reference/layers.py" in stolen, stolen
+    assert f"STOLE {site_packages}/autograder/hidden/reference/layers.py" in stolen, stolen
     # in the sandbox it found nothing: the thief's relu_forward stayed a stub
     thief = {r["grade_id"]: r for r in rows if r["student"] == "thief"}
     for grade_id in ("check_relu_forward", "hidden_relu_forward"):

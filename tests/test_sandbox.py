@@ -21,7 +21,7 @@ from autograder.scheduling.grade import grade
 from autograder.isolation.sandbox import Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
 from autograder.commands.simulate import append_to, solved, submit
 
-from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, TIMEOUT, copy_course
+from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, TIMEOUT, copy_course, kernel_processes
 
 
 def cell_outputs(graded, student, grade_id):
@@ -32,18 +32,6 @@ def cell_outputs(graded, student, grade_id):
 
 def files_under(*folders):
     return [p for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file()]
-
-
-def sandbox_processes(uid):
-    """pids of processes running as this uid, anywhere on the machine."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and entry.stat().st_uid == uid:
-                found.append(int(entry.name))
-        except FileNotFoundError:
-            continue
-    return found
 
 
 def test_links_are_set_aside_reported_and_never_followed(graded, reports):
@@ -115,7 +103,7 @@ def test_nothing_outlives_its_grading(graded, outside, neighbour):
     uids = graded.kernel_uids()
     assert uids and neighbour.kernel_uid not in uids
     assert neighbour.running()  # another course's kernels are being graded beside this check, as uids of their own
-    assert [pid for uid in uids for pid in sandbox_processes(uid)] == []
+    assert [pid for uid in uids for pid in kernel_processes(uid)] == []
     time.sleep(max(0.0, 30 - (time.monotonic() - graded.graded_at)))  # the daemon would have written at 20 s
     assert not (outside.folder / "daemon-marker").exists()
     cells = graded.cells("hostile_daemon")
@@ -150,9 +138,9 @@ def test_the_process_limit_binds_the_kernel_uid(tmp_path):
     kernel_uid, count = map(int, result.stdout.split())
     assert kernel_uid != 0 and count < 50, result.stdout
     deadline = time.monotonic() + 5  # the kernel kills a dead namespace's processes at once; they exit soon after
-    while sandbox_processes(uid) and time.monotonic() < deadline:
+    while kernel_processes(uid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sandbox_processes(uid) == []  # the children, asleep for 30 s, died with the sandbox
+    assert kernel_processes(uid) == []  # the children, asleep for 30 s, died with the sandbox
 
 
 def test_killing_the_parent_does_not_stop_in_process_grading(course, notebooks, tmp_path):

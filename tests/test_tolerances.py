@@ -25,7 +25,7 @@ def reference_kept_for_every_seed():
     """The grader keeps the reference's outputs of 64 (task, seed) pairs; here variants and mistakes are judged
     on the same 300 seeds, so keep them all and compute each once."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(grader, "expected_cases", functools.cache(grader.expected_cases.__wrapped__))
+    patch.setattr(grader, "cached_expected_cases", functools.cache(grader.cached_expected_cases.__wrapped__))
     yield
     patch.undo()
 

@@ -154,7 +154,7 @@ ATTACKS = {
         "        print('no import', type(error).__name__)\n"
         "    folders = {{*site.getsitepackages(), *sys.path, *os.environ.get('PYTHONPATH', '').split(os.pathsep)}}\n"
         "    for folder in map(pathlib.Path, filter(None, folders)):\n"
-        "        yield from folder.glob('*/reference/layers.py')\n"
+        "        yield from (path for depth in ('*/', '*/*/') for path in folder.glob(depth + 'reference/layers.py'))\n"
         "        for record in folder.glob('backprop_lab*.dist-info/RECORD'):\n"
         "            for line in record.read_text().splitlines():\n"
         "                if line.split(',')[0].endswith('reference/layers.py'):\n"
