@@ -1,0 +1,55 @@
+"""Known solutions (past submissions, downloaded public repositories) split into named definitions.
+
+A .py file or a notebook (its code cells joined) gives one piece per top-level function or class, matched
+to the graded object of the same name, and the whole file, compared with every object the file does not
+define by name (a renamed or inlined copy still matches).
+"""
+import ast
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = (".py", ".ipynb")
+
+
+@dataclass(frozen=True)
+class KnownPiece:
+    source: str      # the file, as the instructor named its folder: "cs231n-2019/layers.py"
+    name: str | None  # the definition's name; None for the whole file
+    code: str
+
+
+def notebook_code(text):
+    """The code cells of a notebook's JSON text, joined; IPython magics and shell lines dropped."""
+    cells = json.loads(text).get("cells", [])
+    sources = ["".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", "")
+               for c in cells if c.get("cell_type") == "code"]
+    return "\n\n".join("\n".join(line for line in s.splitlines() if not line.lstrip().startswith(("%", "!")))
+                       for s in sources)
+
+
+def definitions(code):
+    """{name: source} of the top-level functions and classes of `code` ({} if it does not parse)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return {}
+    return {node.name: ast.get_source_segment(code, node) for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def known_pieces(folders):
+    """[KnownPiece] from every .py and .ipynb file under the folders -> (pieces, [problem])."""
+    pieces, problems = [], []
+    for folder in map(Path, folders):
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+            label = str(Path(folder.name) / path.relative_to(folder))
+            try:
+                text = path.read_text(encoding="utf-8")
+                code = notebook_code(text) if path.suffix == ".ipynb" else text
+            except (UnicodeDecodeError, ValueError, KeyError, AttributeError, TypeError) as error:
+                problems.append(f"{label}: unreadable ({type(error).__name__})")
+                continue
+            pieces += [KnownPiece(label, name, source) for name, source in definitions(code).items()]
+            pieces.append(KnownPiece(label, None, code))
+    return pieces, problems

@@ -1,0 +1,63 @@
+"""Graded objects and each student's code for them, read straight from the notebooks.
+
+A graded object is a code solution cell of a source notebook, named by its nbgrader grade_id. What the
+release ships in that cell (signature, docstring, given lines) is boilerplate: it never counts as a match.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+
+@dataclass(frozen=True)
+class GradedObject:
+    name: str      # the nbgrader grade_id, e.g. "affine_backward"
+    notebook: str  # file name, e.g. "01_layers.ipynb"
+
+
+def grade_id(cell):
+    info = cell.get("metadata", {}).get("nbgrader")
+    return info.get("grade_id") if isinstance(info, dict) and isinstance(info.get("grade_id"), str) else None
+
+
+def graded_objects(course_root, assignment):
+    """[GradedObject] of every code solution cell of source/<assignment>/*.ipynb, in notebook order."""
+    found = []
+    for path in sorted((Path(course_root) / "source" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution") and grade_id(cell):
+                found.append(GradedObject(grade_id(cell), path.name))
+    return found
+
+
+def release_code(course_root, assignment):
+    """Every code cell the release ships (the stubs of the graded objects included), as one list of sources:
+    the boilerplate that matches between students for free."""
+    cells = []
+    for path in sorted((Path(course_root) / "release" / assignment).glob("*.ipynb")):
+        cells += [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    return cells
+
+
+def student_code(folder, objects):
+    """A student's code per object from submitted/<student>/<assignment>/ -> ({object name: code}, [problem]).
+
+    A cell pasted twice counts with both copies; a missing or unreadable notebook is a problem, not a crash.
+    """
+    code, problems = {}, []
+    wanted = {}
+    for obj in objects:
+        wanted.setdefault(obj.notebook, set()).add(obj.name)
+    for notebook, names in wanted.items():
+        path = Path(folder) / notebook
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            cells = nbformat.read(path, as_version=4).cells
+            pieces = [(grade_id(c), c.source) for c in cells if c.cell_type == "code" and grade_id(c) in names]
+        except Exception as error:  # a corrupt notebook: say so, go on with the others
+            problems.append(f"{notebook}: unreadable ({type(error).__name__})")
+            continue
+        for name, source in pieces:
+            code[name] = code[name] + "\n" + source if name in code else source
+    return code, problems
