@@ -12,6 +12,7 @@ import shutil
 import textwrap
 
 import nbformat
+import numpy as np
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -29,17 +30,19 @@ SCREENSHOTS = REPO / ".backprop-lab" / "screenshots"
 HONEST = [f"honest_{i}" for i in range(8)]
 
 
-def stub_header(release_nb, name):
-    """The release's cell for `name` without its `# YOUR CODE HERE` / `raise NotImplementedError()` lines."""
-    cell = next(c for c in release_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == name)
-    return "\n".join(line for line in cell.source.splitlines()
-                     if "YOUR CODE HERE" not in line and "NotImplementedError" not in line)
+def release_cell(release_nb, name):
+    return next(c.source for c in release_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == name)
 
 
 def answer(release_nb, name, body, before="", after=""):
-    """A student's cell: the release's signature and docstring, `body` under it, helpers before or after."""
-    return (before + "\n" if before else "") + stub_header(release_nb, name) + "\n" + textwrap.indent(
-        textwrap.dedent(body).strip("\n"), "    ") + "\n" + ("\n" + after if after else "")
+    """A student's cell: the release's cell with `body` in place of `# YOUR CODE HERE` and its
+    `raise NotImplementedError()`, helper code before or after."""
+    lines = release_cell(release_nb, name).splitlines()
+    at = next(i for i, line in enumerate(lines) if "YOUR CODE HERE" in line)
+    indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+    code = lines[:at] + textwrap.indent(textwrap.dedent(body).strip("\n"), indent).splitlines() + [
+        line for line in lines[at + 1:] if "NotImplementedError" not in line]
+    return (before + "\n" if before else "") + "\n".join(code) + "\n" + ("\n" + after if after else "")
 
 
 # Honest, independently written versions: short objects that students write alike by chance, and longer
@@ -341,16 +344,29 @@ def test_honest_and_short_code_is_not_reported(simulated):
     assert not any(set(pair) & set(HONEST) for pair in reported)
 
 
+def test_short_objects_never_count_even_when_identical(simulated):
+    root, known, _, _ = simulated
+    # honest_2 and honest_3 handed in the very same relu_forward: fingerprints they share, but too few
+    release1 = nbformat.read(root / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    boilerplate = boilerplate_hashes(release_code(root, ASSIGNMENT))
+    same = hash_arrays([(answer(release1, "relu_forward", RELU["where"]), ())] * 2, boilerplate, workers=1)
+    assert len(same[0]) > 0 and np.array_equal(same[0], same[1])
+    everything = similarity(root, ASSIGNMENT, [known], show_progress=False, min_evidence=0.0)
+    assert {frozenset((p.a, p.b)) for p in everything.pairs} == {
+        frozenset(("alice", "bob")), frozenset(("carol", "known/cs231n-2019/layers.py")),
+        frozenset(("carol", "known/hinge.py"))}
+
+
 def test_release_stubs_never_match(simulated):
     root, _, outcome, _ = simulated
     assert not any("untouched" in (p.a, p.b) for p in outcome.pairs)
     boilerplate = boilerplate_hashes(release_code(root, ASSIGNMENT))
     release1 = nbformat.read(root / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    stubs = [stub_header(release1, o.name) + "\n    raise NotImplementedError()\n"
-             for o in graded_objects(root, ASSIGNMENT) if o.notebook == NOTEBOOK]
-    assert len(stubs) >= 10 and all(len(h) == 0 for h in hash_arrays(stubs, boilerplate, workers=1))
+    stubs = [release_cell(release1, o.name) for o in graded_objects(root, ASSIGNMENT) if o.notebook == NOTEBOOK]
+    pieces = [(stub, ()) for stub in stubs]
+    assert len(stubs) >= 10 and all(len(h) == 0 for h in hash_arrays(pieces, boilerplate, workers=1))
     # the same stubs fingerprinted without the boilerplate do have fingerprints: the removal is what empties them
-    assert all(len(h) > 0 for h in hash_arrays(stubs, frozenset(), workers=1))
+    assert all(len(h) > 0 for h in hash_arrays(pieces, frozenset(), workers=1))
 
 
 def test_csv_names_both_sides_most_suspicious_first(simulated):

@@ -52,7 +52,8 @@ def object_evidence(students, known=()):
     (student i, known source j) pairs."""
     vocabulary = np.unique(np.concatenate(students)) if students else np.array([], np.int64)
     m = incidence(students, vocabulary)
-    weight = rarity(np.asarray(m.sum(axis=0)).ravel(), len(students))
+    attempted = sum(1 for h in students if len(h))  # the class, for this object: who wrote code for it
+    weight = rarity(np.asarray(m.sum(axis=0)).ravel(), attempted)
     rare = np.flatnonzero(weight > 0)
     m_rare, w_rare = m[:, rare], weight[rare]
     size = np.array([max(len(h), 1) for h in students], dtype=float)

@@ -1,8 +1,10 @@
 """Winnowed fingerprints of code, by copydetect (MOSS's algorithm over Pygments tokens).
 
 copydetect replaces every name by one letter and drops comments and blank space before hashing, so renamed
-variables and changed comments still match. Boilerplate (the release's own code) is removed after
-fingerprinting: copydetect's own boilerplate filter assumes a document never repeats a k-gram.
+variables and changed comments still match. Boilerplate is removed after fingerprinting, two ways: any
+fingerprint of the release's code, and any fingerprint that touches the release's own lines of the cell
+(a k-gram running from the given docstring into the student's first line is not the student's).
+copydetect's own boilerplate filter is not used: it assumes a document never repeats a k-gram.
 """
 import io
 import multiprocessing
@@ -17,16 +19,41 @@ GUARANTEE = 25  # any match this long is found: winnowing window = GUARANTEE - N
 PARALLEL_FROM = 500  # pieces of code; fewer are fingerprinted in this process
 
 
-def fingerprint(code, boilerplate=frozenset()):
-    """copydetect's CodeFingerprint of Python `code`, without the hashes in `boilerplate`."""
+def fingerprint(code, boilerplate=frozenset(), given=()):
+    """copydetect's CodeFingerprint of Python `code`, without the hashes in `boilerplate` and without the
+    occurrences that touch a `given` (start, end) character span of the code."""
     fp = CodeFingerprint("cell.py", NOISE, GUARANTEE - NOISE + 1, fp=io.StringIO(code), language="python")
-    given = fp.hashes & boilerplate
-    if given:
-        fp.hashes -= given
-        for value in given:
+    drop = fp.hashes & boilerplate
+    if given and fp.hash_idx:
+        values = np.concatenate([[value] * len(where) for value, where in fp.hash_idx.items()])
+        positions = np.concatenate(list(fp.hash_idx.values()))
+        starts, ends = raw_spans(fp, positions)
+        spans = np.asarray(given)
+        touched = ((starts[:, None] < spans[None, :, 1]) & (spans[None, :, 0] < ends[:, None])).any(axis=1)
+        for value in set(values[touched].tolist()):
+            kept = [i for i in fp.hash_idx[value] if i not in set(positions[touched & (values == value)].tolist())]
+            if kept:
+                fp.hash_idx[value] = kept
+            else:
+                drop.add(value)
+    if drop:
+        fp.hashes -= drop
+        for value in drop:
             del fp.hash_idx[value]
         fp.token_coverage = get_token_coverage(fp.hash_idx, fp.k, len(fp.filtered_code))
     return fp
+
+
+def raw_spans(fp, positions):
+    """The raw-code (starts, ends) of k-grams starting at these filtered-code positions (copydetect's mapping)."""
+    positions = np.asarray(positions)
+    if not len(fp.offsets):
+        return positions, positions + fp.k
+    table = fp.offsets
+
+    def raw(p):
+        return p + table[:, 1][np.clip(np.searchsorted(table[:, 0], p), 0, len(table) - 1)]
+    return raw(positions), raw(positions + fp.k)
 
 
 def boilerplate_hashes(codes):
@@ -40,13 +67,15 @@ def boilerplate_hashes(codes):
 _BOILERPLATE = frozenset()  # set in the parent before the pool forks
 
 
-def _hashes(code):
-    return np.fromiter(fingerprint(code, _BOILERPLATE).hashes, dtype=np.int64)
+def _hashes(piece):
+    code, given = piece
+    return np.fromiter(fingerprint(code, _BOILERPLATE, given).hashes, dtype=np.int64)
 
 
 def hash_arrays(codes, boilerplate, workers=None, advance=lambda n: None):
-    """[sorted int64 array of the fingerprints of each code] (boilerplate removed); identical texts are
-    fingerprinted once. Forked workers share this process's string-hash seed, so their hashes agree."""
+    """codes = [(code, given spans)] -> [sorted int64 array of the fingerprints of each code] (boilerplate
+    removed); identical pieces are fingerprinted once. Forked workers share this process's string-hash seed,
+    so their hashes agree."""
     global _BOILERPLATE
     _BOILERPLATE = boilerplate
     unique = list(dict.fromkeys(codes))
@@ -65,9 +94,9 @@ def hash_arrays(codes, boilerplate, workers=None, advance=lambda n: None):
     return [np.sort(found[code]) for code in codes]
 
 
-def matched_slices(code_a, code_b, boilerplate):
-    """Where two pieces of code match, for highlighting: (slices of a, slices of b), each a 2 x M array of
-    [start, end) character offsets into the raw code, and the share of each side's fingerprinted code matched."""
-    fp_a, fp_b = fingerprint(code_a, boilerplate), fingerprint(code_b, boilerplate)
+def matched_slices(a, b, boilerplate):
+    """Where two pieces (code, given spans) match, for highlighting: (slices of a, slices of b), each a 2 x M
+    array of [start, end) character offsets into the raw code, and the share of each side's code matched."""
+    fp_a, fp_b = fingerprint(a[0], boilerplate, a[1]), fingerprint(b[0], boilerplate, b[1])
     _, shares, slices = compare_files(fp_a, fp_b)
     return slices, shares

@@ -1,8 +1,10 @@
 """Graded objects and each student's code for them, read straight from the notebooks.
 
 A graded object is a code solution cell of a source notebook, named by its nbgrader grade_id. What the
-release ships in that cell (signature, docstring, given lines) is boilerplate: it never counts as a match.
+release ships in that cell (signature, docstring, given lines) is boilerplate: given_spans finds those lines
+in the student's cell, and no fingerprint touching them counts or shows as a match.
 """
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import nbformat
 class GradedObject:
     name: str      # the nbgrader grade_id, e.g. "affine_backward"
     notebook: str  # file name, e.g. "01_layers.ipynb"
+    given: str     # the release's content of the cell ("" if the release has no such cell)
 
 
 def grade_id(cell):
@@ -24,9 +27,12 @@ def graded_objects(course_root, assignment):
     """[GradedObject] of every code solution cell of source/<assignment>/*.ipynb, in notebook order."""
     found = []
     for path in sorted((Path(course_root) / "source" / assignment).glob("*.ipynb")):
+        released = Path(course_root) / "release" / assignment / path.name
+        given = ({grade_id(c): c.source for c in nbformat.read(released, as_version=4).cells if grade_id(c)}
+                 if released.is_file() else {})
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution") and grade_id(cell):
-                found.append(GradedObject(grade_id(cell), path.name))
+                found.append(GradedObject(grade_id(cell), path.name, given.get(grade_id(cell), "")))
     return found
 
 
@@ -37,6 +43,18 @@ def release_code(course_root, assignment):
     for path in sorted((Path(course_root) / "release" / assignment).glob("*.ipynb")):
         cells += [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
     return cells
+
+
+def given_spans(code, given):
+    """((start, end), ...) character spans of `code` holding lines of the release's cell `given`, matched in
+    order as a diff would (a line the student edited is theirs)."""
+    mine = code.splitlines(keepends=True)
+    starts = [0]
+    for line in mine:
+        starts.append(starts[-1] + len(line))
+    theirs = [line.rstrip("\r\n") for line in given.splitlines()]
+    matcher = difflib.SequenceMatcher(None, [line.rstrip("\r\n") for line in mine], theirs, autojunk=False)
+    return tuple((starts[i], starts[i + size]) for i, _, size in matcher.get_matching_blocks() if size)
 
 
 def student_code(folder, objects):

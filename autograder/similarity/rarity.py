@@ -5,7 +5,8 @@ COMMON_SHARE = 0.5  # a fingerprint found in more than this share of the class w
 
 
 def rarity(doc_freq, class_size):
-    """Weight in [0, 1] of fingerprints found in doc_freq (array) of class_size students.
+    """Weight in [0, 1] of fingerprints found in doc_freq (array) of the class_size students who wrote code for
+    the object.
 
     1 when at most two students have it (one pair, or a student and a known source); then falling as
     log(class_size / doc_freq) to 0 for a fingerprint in most of the class. A copy passed round ten students

@@ -33,7 +33,7 @@ mark { background: #ffd166; color: #111; border-radius: 2px; }
 @dataclass
 class Side:
     label: str  # "alice", or "past/layers.py"
-    code: str
+    code: tuple  # (source, the release's spans in it)
 
 
 def marked(code, slices, context=-1):
@@ -73,7 +73,7 @@ def pair_section(rank, pair, details):
         parts.append('<div class="sides">')
         for side, slices, context in ((side_a, slices_a, -1), (side_b, slices_b, CONTEXT_LINES if whole_file else -1)):
             parts.append(f'<div class="side"><h4>{html.escape(side.label)}</h4>'
-                         f'<pre class="code">{marked(side.code, slices, context)}</pre></div>')
+                         f'<pre class="code">{marked(side.code[0], slices, context)}</pre></div>')
         parts.append("</div>")
     parts.append("</section>")
     return "\n".join(parts)

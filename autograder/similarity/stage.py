@@ -10,7 +10,7 @@ from ..settings import ASSIGNMENT
 from .compare import MIN_EVIDENCE, MIN_MATCHED, object_evidence, rank
 from .fingerprints import boilerplate_hashes, hash_arrays, matched_slices
 from .known import known_pieces
-from .objects import graded_objects, release_code, student_code
+from .objects import given_spans, graded_objects, release_code, student_code
 from .report import Side, write_csv, write_html
 
 
@@ -53,7 +53,7 @@ def similarity(course_root, assignment=ASSIGNMENT, against=(), show_progress=Tru
 
         start = time.perf_counter()
         boilerplate = boilerplate_hashes(release_code(course_root, assignment))
-        texts = [code[s].get(o.name, "") for o in objects for s in students] + [p.code for p in pieces]
+        texts = [piece_of(code[s], o) for o in objects for s in students] + [(p.code, ()) for p in pieces]
         task = progress.add_task("fingerprinting", total=len(texts))
         hashes = hash_arrays(texts, boilerplate, workers, lambda n: progress.advance(task, n))
         seconds["fingerprinting"] = time.perf_counter() - start
@@ -77,15 +77,18 @@ def similarity(course_root, assignment=ASSIGNMENT, against=(), show_progress=Tru
         out = course_root / "exports" / assignment
         out.mkdir(parents=True, exist_ok=True)
 
+        by_name = {obj.name: obj for obj in objects}
+
         def details(pair):
             found = []
             for match in pair.objects:
-                mine = Side(pair.a, code[pair.a].get(match.name, ""))
+                obj = by_name[match.name]
+                mine = Side(pair.a, piece_of(code[pair.a], obj))
                 if pair.known:
                     piece = pieces[known_piece(lookup, pair.b, match.name)]
-                    theirs = Side(pair.b + ("" if piece.name is None else f": {piece.name}"), piece.code)
+                    theirs = Side(pair.b + ("" if piece.name is None else f": {piece.name}"), (piece.code, ()))
                 else:
-                    theirs = Side(pair.b, code[pair.b].get(match.name, ""))
+                    theirs = Side(pair.b, piece_of(code[pair.b], obj))
                 slices, _ = matched_slices(mine.code, theirs.code, boilerplate)
                 found.append((match, mine, theirs, slices, pair.known and piece.name is None))
             return found
@@ -102,6 +105,12 @@ def similarity(course_root, assignment=ASSIGNMENT, against=(), show_progress=Tru
         progress.advance(task)
         seconds["report"] = time.perf_counter() - start
     return Outcome(html_path, csv_path, pairs, problems, seconds)
+
+
+def piece_of(code, obj):
+    """(a student's code for obj, the spans in it that are the release's own lines)."""
+    text = code.get(obj.name, "")
+    return text, given_spans(text, obj.given)
 
 
 def known_piece(lookup, source, name):
