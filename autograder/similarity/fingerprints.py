@@ -6,6 +6,7 @@ fingerprint of the release's code, and any fingerprint that touches the release'
 (a k-gram running from the given docstring into the student's first line is not the student's).
 copydetect's own boilerplate filter is not used: it assumes a document never repeats a k-gram.
 """
+import functools
 import io
 import multiprocessing
 import os
@@ -30,16 +31,19 @@ def fingerprint(code, boilerplate=frozenset(), given=()):
         starts, ends = raw_spans(fp, positions)
         spans = np.asarray(given)
         touched = ((starts[:, None] < spans[None, :, 1]) & (spans[None, :, 0] < ends[:, None])).any(axis=1)
-        for value in set(values[touched].tolist()):
-            kept = [i for i in fp.hash_idx[value] if i not in set(positions[touched & (values == value)].tolist())]
+        gone = {}
+        for value, position in zip(values[touched].tolist(), positions[touched].tolist()):
+            gone.setdefault(value, set()).add(position)
+        for value, positions_gone in gone.items():
+            kept = [i for i in fp.hash_idx[value] if i not in positions_gone]
             if kept:
                 fp.hash_idx[value] = kept
             else:
                 drop.add(value)
-    if drop:
-        fp.hashes -= drop
-        for value in drop:
-            del fp.hash_idx[value]
+    fp.hashes -= drop
+    for value in drop:
+        del fp.hash_idx[value]
+    if drop or given:
         fp.token_coverage = get_token_coverage(fp.hash_idx, fp.k, len(fp.filtered_code))
     return fp
 
@@ -94,9 +98,15 @@ def hash_arrays(codes, boilerplate, workers=None, advance=lambda n: None):
     return [np.sort(found[code]) for code in codes]
 
 
+@functools.lru_cache(maxsize=4096)
+def remembered(code, boilerplate, given):
+    """fingerprint(), kept: a student in several reported pairs is fingerprinted once for the report."""
+    return fingerprint(code, boilerplate, given)
+
+
 def matched_slices(a, b, boilerplate):
     """Where two pieces (code, given spans) match, for highlighting: (slices of a, slices of b), each a 2 x M
     array of [start, end) character offsets into the raw code, and the share of each side's code matched."""
-    fp_a, fp_b = fingerprint(a[0], boilerplate, a[1]), fingerprint(b[0], boilerplate, b[1])
+    fp_a, fp_b = remembered(a[0], boilerplate, a[1]), remembered(b[0], boilerplate, b[1])
     _, shares, slices = compare_files(fp_a, fp_b)
     return slices, shares
