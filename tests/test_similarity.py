@@ -20,6 +20,7 @@ from autograder.cli import main
 from autograder.demo import fresh_course
 from autograder.similarity import similarity
 from autograder.similarity.fingerprints import boilerplate_hashes, hash_arrays
+from autograder.similarity.known import known_pieces
 from autograder.similarity.objects import graded_objects, release_code
 from autograder.simulate import notebook_pairs, plant, solved, submit
 
@@ -257,8 +258,10 @@ def known_folder(root):
     (folder / "cs231n-2019").mkdir(parents=True)
     (folder / "cs231n-2019" / "layers.py").write_text(KNOWN_LAYERS)
     (folder / "hinge.py").write_text(KNOWN_HINGE)
+    forward = "def affine_forward" + KNOWN_LAYERS.split("def affine_forward")[1].split("\n\n\n")[0]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np"),
-                                         nbformat.v4.new_code_cell(KNOWN_LAYERS.split('"""\n', 2)[-1][:200])])
+                                         nbformat.v4.new_code_cell("def unfinished(x):\n    return (x"),
+                                         nbformat.v4.new_code_cell(forward)])
     nbformat.write(nb, folder / "past.ipynb")
     (folder / "broken.py").write_bytes(b"\xff\xfe not utf-8")
     return folder
@@ -390,6 +393,19 @@ def test_problems_are_reported_and_nothing_else_changes(simulated):
     after = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and "exports" not in p.parts}
     assert after == before  # no grade, gradebook or submission touched
     assert not (root / "gradebook.db").exists()
+
+
+def test_known_files_split_into_definitions(simulated):
+    _, known, _, _ = simulated
+    pieces, problems = known_pieces([known])
+    names = {(p.source, p.name) for p in pieces}
+    assert {("known/cs231n-2019/layers.py", "affine_backward"), ("known/cs231n-2019/layers.py", "softmax_loss"),
+            ("known/hinge.py", "multiclass_hinge"), ("known/hinge.py", None)} <= names
+    # a notebook's cell that does not parse hides none of the others
+    assert ("known/past.ipynb", "affine_forward") in names and ("known/past.ipynb", "unfinished") not in names
+    whole = next(p for p in pieces if p.source == "known/past.ipynb" and p.name is None)
+    assert "%matplotlib" not in whole.code and "def affine_forward" in whole.code
+    assert problems == ["known/broken.py: unreadable (UnicodeDecodeError)"]
 
 
 def test_cli(simulated, tmp_path):

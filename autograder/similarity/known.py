@@ -19,23 +19,26 @@ class KnownPiece:
     code: str
 
 
-def notebook_code(text):
-    """The code cells of a notebook's JSON text, joined; IPython magics and shell lines dropped."""
+def notebook_cells(text):
+    """The code cells of a notebook's JSON text; IPython magics and shell lines dropped."""
     cells = json.loads(text).get("cells", [])
     sources = ["".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", "")
                for c in cells if c.get("cell_type") == "code"]
-    return "\n\n".join("\n".join(line for line in s.splitlines() if not line.lstrip().startswith(("%", "!")))
-                       for s in sources)
+    return ["\n".join(line for line in s.splitlines() if not line.lstrip().startswith(("%", "!"))) for s in sources]
 
 
-def definitions(code):
-    """{name: source} of the top-level functions and classes of `code` ({} if it does not parse)."""
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return {}
-    return {node.name: ast.get_source_segment(code, node) for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+def definitions(chunks):
+    """{name: source} of the top-level functions and classes of each chunk of code that parses (a notebook's
+    cells one by one: one broken cell does not hide the others); a later definition wins, as in Python."""
+    found = {}
+    for code in chunks:
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            continue
+        found.update({node.name: ast.get_source_segment(code, node) for node in tree.body
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))})
+    return found
 
 
 def known_pieces(folders):
@@ -46,10 +49,10 @@ def known_pieces(folders):
             label = str(Path(folder.name) / path.relative_to(folder))
             try:
                 text = path.read_text(encoding="utf-8")
-                code = notebook_code(text) if path.suffix == ".ipynb" else text
+                chunks = notebook_cells(text) if path.suffix == ".ipynb" else [text]
             except (UnicodeDecodeError, ValueError, KeyError, AttributeError, TypeError) as error:
                 problems.append(f"{label}: unreadable ({type(error).__name__})")
                 continue
-            pieces += [KnownPiece(label, name, source) for name, source in definitions(code).items()]
-            pieces.append(KnownPiece(label, None, code))
+            pieces += [KnownPiece(label, name, source) for name, source in definitions(chunks).items()]
+            pieces.append(KnownPiece(label, None, "\n\n".join(chunks)))
     return pieces, problems
