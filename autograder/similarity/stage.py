@@ -1,6 +1,8 @@
-"""`backprop-lab similarity`: read, fingerprint, compare, report, with a progress bar."""
+"""`backprop-lab similarity`: read, fingerprint, compare, report, each phase timed under a progress bar."""
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -23,6 +25,48 @@ class Outcome:
     seconds: dict = field(default_factory=dict)   # {phase: seconds}
 
 
+@dataclass
+class Class:
+    """What is compared: each student's code per object, and the pieces of the known files."""
+    students: list   # student ids, sorted
+    code: dict       # {student: {object name: code}}
+    pieces: list     # [known.KnownPiece]
+    problems: dict   # {student or known file: [problem]}
+
+    @cached_property
+    def sources(self):
+        """The known files, sorted."""
+        return sorted({p.source for p in self.pieces})
+
+    @cached_property
+    def lookup(self):
+        return {(p.source, p.name): i for i, p in enumerate(self.pieces)}  # a name defined twice: the last one
+
+    def known_index(self, source, name):
+        """The piece of a known file compared with object `name`: its definition of that name, else the whole
+        file."""
+        return self.lookup.get((source, name), self.lookup[(source, None)])
+
+    def piece(self, student, obj):
+        """(the student's code for obj, the spans in it that are the release's own lines)."""
+        text = self.code[student].get(obj.name, "")
+        return text, given_spans(text, obj.given)
+
+
+class Phases:
+    """One progress bar and one timing per phase."""
+
+    def __init__(self, progress):
+        self.progress, self.seconds = progress, {}
+
+    @contextmanager
+    def __call__(self, name, total):
+        task = self.progress.add_task(name, total=total)
+        start = time.perf_counter()
+        yield lambda n=1: self.progress.advance(task, n)
+        self.seconds[name] = time.perf_counter() - start
+
+
 def similarity(course_root, assignment=ASSIGNMENT, against=(), show_progress=True, workers=None,
                min_evidence=MIN_EVIDENCE):
     """Compare every pair of students, and every student with the known solutions in `against`, per graded
@@ -35,85 +79,76 @@ def similarity(course_root, assignment=ASSIGNMENT, against=(), show_progress=Tru
     if missing:
         raise CourseError(f"--against: no such folder: {', '.join(missing)}")
     students = submitted_students(course_root, assignment)
-    seconds, problems = {}, {}
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, disable=not show_progress) as progress:
-        start = time.perf_counter()
-        task = progress.add_task("reading", total=len(students))
-        code = {}
-        for student in students:
-            code[student], trouble = student_code(course_root / "submitted" / student / assignment, objects)
-            if trouble:
-                problems[student] = trouble
-            progress.advance(task)
-        pieces, trouble = known_pieces(against)
-        for line in trouble:
-            problems.setdefault(line.split(":")[0], []).append(line)
-        seconds["reading"] = time.perf_counter() - start
-
-        start = time.perf_counter()
+        phase = Phases(progress)
+        with phase("reading", len(students)) as advance:
+            group = read_class(course_root, assignment, students, objects, against, advance)
         boilerplate = boilerplate_hashes(release_code(course_root, assignment))
-        texts = [piece_of(code[s], o) for o in objects for s in students] + [(p.code, ()) for p in pieces]
-        task = progress.add_task("fingerprinting", total=len(texts))
-        hashes = hash_arrays(texts, boilerplate, workers, lambda n: progress.advance(task, n))
-        seconds["fingerprinting"] = time.perf_counter() - start
-
-        start = time.perf_counter()
-        sources = sorted({p.source for p in pieces})
-        lookup = {(p.source, p.name): i for i, p in enumerate(pieces)}  # a name defined twice: the last one
-        known_hashes = hashes[len(objects) * len(students):]
-        task = progress.add_task("comparing", total=len(objects))
-        per_object = {}
-        for index, obj in enumerate(objects):
-            rows = hashes[index * len(students):(index + 1) * len(students)]
-            chosen = [known_piece(lookup, source, obj.name) for source in sources]
-            per_object[obj.name] = object_evidence(rows, [known_hashes[i] for i in chosen])
-            progress.advance(task)
-        pairs = rank(per_object, students, sources, min_evidence)
-        seconds["comparing"] = time.perf_counter() - start
-
-        start = time.perf_counter()
-        task = progress.add_task("report", total=1)
-        out = course_root / "exports" / assignment
-        out.mkdir(parents=True, exist_ok=True)
-
-        by_name = {obj.name: obj for obj in objects}
-
-        def details(pair):
-            found = []
-            for match in pair.objects:
-                obj = by_name[match.name]
-                mine = Side(pair.a, piece_of(code[pair.a], obj))
-                if pair.known:
-                    piece = pieces[known_piece(lookup, pair.b, match.name)]
-                    theirs = Side(pair.b + ("" if piece.name is None else f": {piece.name}"), (piece.code, ()))
-                else:
-                    theirs = Side(pair.b, piece_of(code[pair.b], obj))
-                slices, _ = matched_slices(mine.code, theirs.code, boilerplate)
-                found.append((match, mine, theirs, slices, pair.known and piece.name is None))
-            return found
-
-        summary = (f"{len(students)} students, {len(objects)} graded objects, {len(sources)} known source files. "
-                   f"Evidence of a pair = the sum over objects of the share of each side's code that matches, "
-                   f"weighted by how rare the matching fingerprints are in the class (code most of the class "
-                   f"shares weighs nothing; an object counts from {MIN_MATCHED} weighted fingerprints). "
-                   f"Pairs from {min_evidence} are listed. The release's own code never counts. "
-                   f"A match is a reason to look, not a verdict; grades are unchanged.")
-        html_path, csv_path = out / "similarity.html", out / "similarity.csv"
-        write_html(html_path, f"Similarity report: {assignment}", summary, pairs, details)
-        write_csv(csv_path, pairs)
-        progress.advance(task)
-        seconds["report"] = time.perf_counter() - start
-    return Outcome(html_path, csv_path, pairs, problems, seconds)
+        pieces = [group.piece(s, o) for o in objects for s in students] + [(p.code, ()) for p in group.pieces]
+        with phase("fingerprinting", len(pieces)) as advance:
+            hashes = hash_arrays(pieces, boilerplate, workers, advance)
+        with phase("comparing", len(objects)) as advance:
+            pairs = compare_all(group, objects, hashes, min_evidence, advance)
+        with phase("report", 1) as advance:
+            out = course_root / "exports" / assignment
+            out.mkdir(parents=True, exist_ok=True)
+            write_html(out / "similarity.html", f"Similarity report: {assignment}",
+                       summary(group, objects, min_evidence), pairs, lambda pair: details(group, objects, pair,
+                                                                                         boilerplate))
+            write_csv(out / "similarity.csv", pairs)
+            advance()
+    return Outcome(out / "similarity.html", out / "similarity.csv", pairs, group.problems, phase.seconds)
 
 
-def piece_of(code, obj):
-    """(a student's code for obj, the spans in it that are the release's own lines)."""
-    text = code.get(obj.name, "")
-    return text, given_spans(text, obj.given)
+def read_class(course_root, assignment, students, objects, against, advance):
+    code, problems = {}, {}
+    for student in students:
+        code[student], trouble = student_code(course_root / "submitted" / student / assignment, objects)
+        if trouble:
+            problems[student] = trouble
+        advance()
+    pieces, trouble = known_pieces(against)
+    for line in trouble:
+        problems.setdefault(line.split(":")[0], []).append(line)
+    return Class(students, code, pieces, problems)
 
 
-def known_piece(lookup, source, name):
-    """The index of the piece of a known file compared with object `name`: its definition of that name, else
-    the whole file. lookup = {(source, name or None): piece index}."""
-    return lookup.get((source, name), lookup[(source, None)])
+def compare_all(group, objects, hashes, min_evidence, advance):
+    """hashes: the fingerprints of every (object, student) in that order, then of every known piece."""
+    size = len(group.students)
+    known = hashes[len(objects) * size:]
+    per_object = {}
+    for index, obj in enumerate(objects):
+        chosen = [known[group.known_index(source, obj.name)] for source in group.sources]
+        per_object[obj.name] = object_evidence(hashes[index * size:(index + 1) * size], chosen)
+        advance()
+    return rank(per_object, group.students, group.sources, min_evidence)
+
+
+def details(group, objects, pair, boilerplate):
+    """What the report shows of one pair: per matching object, both sides' code and where they match."""
+    by_name = {obj.name: obj for obj in objects}
+    found = []
+    for match in pair.objects:
+        obj = by_name[match.name]
+        mine = Side(pair.a, group.piece(pair.a, obj))
+        whole_file = False
+        if pair.known:
+            piece = group.pieces[group.known_index(pair.b, match.name)]
+            whole_file = piece.name is None
+            theirs = Side(pair.b + ("" if whole_file else f": {piece.name}"), (piece.code, ()))
+        else:
+            theirs = Side(pair.b, group.piece(pair.b, obj))
+        slices, _ = matched_slices(mine.code, theirs.code, boilerplate)
+        found.append((match, mine, theirs, slices, whole_file))
+    return found
+
+
+def summary(group, objects, min_evidence):
+    return (f"{len(group.students)} students, {len(objects)} graded objects, {len(group.sources)} known source "
+            f"files. A pair's evidence is the sum over objects of the share of each side's code that matches, "
+            f"weighted by how rare the matching fingerprints are in the class (code most of the class shares "
+            f"weighs nothing; an object counts from {MIN_MATCHED} weighted fingerprints). Pairs from evidence "
+            f"{min_evidence} are listed. The release's own code never counts. A match is a reason to look, not a "
+            f"verdict; grades are unchanged.")
