@@ -389,7 +389,7 @@ def test_csv_names_both_sides_most_suspicious_first(simulated):
 def test_problems_are_reported_and_nothing_else_changes(simulated):
     root, _, outcome, before = simulated
     assert any("unreadable" in p for p in outcome.problems["corrupt"])
-    assert any("broken.py" in p for p in sum(outcome.problems.values(), []))
+    assert outcome.problems["known/broken.py"] == ["unreadable (UnicodeDecodeError)"]
     after = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and "exports" not in p.parts}
     assert after == before  # no grade, gradebook or submission touched
     assert not (root / "gradebook.db").exists()
@@ -405,7 +405,7 @@ def test_known_files_split_into_definitions(simulated):
     assert ("known/past.ipynb", "affine_forward") in names and ("known/past.ipynb", "unfinished") not in names
     whole = next(p for p in pieces if p.source == "known/past.ipynb" and p.name is None)
     assert "%matplotlib" not in whole.code and "def affine_forward" in whole.code
-    assert problems == ["known/broken.py: unreadable (UnicodeDecodeError)"]
+    assert problems == [("known/broken.py", "unreadable (UnicodeDecodeError)")]
 
 
 def test_cli(simulated, tmp_path):

@@ -42,7 +42,7 @@ def definitions(chunks):
 
 
 def known_pieces(folders):
-    """[KnownPiece] from every .py and .ipynb file under the folders -> (pieces, [problem])."""
+    """[KnownPiece] from every .py and .ipynb file under the folders -> (pieces, [(file, problem)])."""
     pieces, problems = [], []
     for folder in map(Path, folders):
         for path in sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
@@ -51,7 +51,7 @@ def known_pieces(folders):
                 text = path.read_text(encoding="utf-8")
                 chunks = notebook_cells(text) if path.suffix == ".ipynb" else [text]
             except (UnicodeDecodeError, ValueError, KeyError, AttributeError, TypeError) as error:
-                problems.append(f"{label}: unreadable ({type(error).__name__})")
+                problems.append((label, f"unreadable ({type(error).__name__})"))
                 continue
             pieces += [KnownPiece(label, name, source) for name, source in definitions(chunks).items()]
             pieces.append(KnownPiece(label, None, "\n\n".join(chunks)))

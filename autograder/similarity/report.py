@@ -102,9 +102,11 @@ def write_html(path, title, summary, pairs, details_of):
 
 
 def write_csv(path, pairs):
+    """One row per pair; objects: "name share_a/share_b; ..." (for a known source, the student's share only)."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["rank", "student", "other", "other_kind", "evidence", "objects"])
         for rank, pair in enumerate(pairs, 1):
-            objects = "; ".join(f"{m.name} {m.share_a:.2f}/{m.share_b:.2f}" for m in pair.objects)
+            objects = "; ".join(f"{m.name} {m.share_a:.2f}" + ("" if pair.known else f"/{m.share_b:.2f}")
+                                for m in pair.objects)
             out.writerow([rank, pair.a, pair.b, "known" if pair.known else "student", f"{pair.evidence:.3f}", objects])

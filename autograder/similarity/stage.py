@@ -109,8 +109,8 @@ def read_class(course_root, assignment, students, objects, against, advance):
             problems[student] = trouble
         advance()
     pieces, trouble = known_pieces(against)
-    for line in trouble:
-        problems.setdefault(line.split(":")[0], []).append(line)
+    for label, problem in trouble:
+        problems.setdefault(label, []).append(problem)
     return Class(students, code, pieces, problems)
 
 
