@@ -433,10 +433,11 @@ def test_report_renders_offline_and_marks_are_readable(simulated):
             page.goto(page_path.as_uri())
             assert all(url.startswith("file://") for url in requests)
             assert page.locator("table.ranking tbody tr").count() == len(outcome.pairs)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / "similarity_report_ranking.png")
             page.locator("#pair-1").scroll_into_view_if_needed()
             marks = page.locator("#pair-1 mark")
             assert marks.count() >= 4
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=SCREENSHOTS / "similarity_report.png")
             checks = marks.evaluate_all("""marks => marks.map(m => {
                 const style = getComputedStyle(m), box = m.getBoundingClientRect();
