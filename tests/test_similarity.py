@@ -408,6 +408,17 @@ def test_known_files_split_into_definitions(simulated):
     assert problems == [("known/broken.py", "unreadable (UnicodeDecodeError)")]
 
 
+def test_a_class_of_one_against_known_solutions(simulated, tmp_path):
+    root, known, _, _ = simulated
+    alone = tmp_path / "course"
+    shutil.copytree(root, alone, ignore=shutil.ignore_patterns("submitted", "exports"))
+    shutil.copytree(root / "submitted" / "carol", alone / "submitted" / "carol")
+    outcome = similarity(alone, ASSIGNMENT, [known], show_progress=False)
+    assert [(p.a, p.b) for p in outcome.pairs] == [("carol", "known/cs231n-2019/layers.py"), ("carol", "known/hinge.py")]
+    shutil.rmtree(alone / "submitted")
+    assert similarity(alone, ASSIGNMENT, [known], show_progress=False).pairs == []
+
+
 def test_cli(simulated, tmp_path):
     root, known, _, _ = simulated
     assert main(["similarity", "--course", str(root), "--against", str(known)]) == 0

@@ -20,7 +20,8 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2.5rem; border-top
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 table.ranking { border-collapse: collapse; width: 100%; }
 .ranking th, .ranking td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-.known { background: #e8eefc; color: #17306e; border-radius: 3px; padding: 0 .3rem; font-size: .85em; }
+.known { background: #e8eefc; color: #17306e; border-radius: 3px; padding: 0 .3rem; font-size: .85em;
+         white-space: nowrap; }
 .sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: .8rem; }
 .side h4 { margin: 0 0 .2rem; font-size: .9rem; color: #444; }
 pre.code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f6f6f4;

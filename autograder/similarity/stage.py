@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..course import CourseError, submitted_students  # the only imports from the rest of autograder
 from ..settings import ASSIGNMENT
-from .compare import MIN_EVIDENCE, MIN_MATCHED, object_evidence, rank
+from .compare import FULL_MATCH, MIN_EVIDENCE, MIN_MATCHED, object_evidence, rank
 from .fingerprints import boilerplate_hashes, hash_arrays, matched_slices
 from .known import known_pieces
 from .objects import given_spans, graded_objects, release_code, student_code
@@ -149,6 +149,7 @@ def summary(group, objects, min_evidence):
     return (f"{len(group.students)} students, {len(objects)} graded objects, {len(group.sources)} known source "
             f"files. A pair's evidence is the sum over objects of the share of each side's code that matches, "
             f"weighted by how rare the matching fingerprints are in the class (code most of the class shares "
-            f"weighs nothing; an object counts from {MIN_MATCHED} weighted fingerprints). Pairs from evidence "
+            f"weighs nothing; an object counts from {MIN_MATCHED} weighted fingerprints, in full from {FULL_MATCH}). "
+            f"Pairs from evidence "
             f"{min_evidence} are listed. The release's own code never counts. A match is a reason to look, not a "
             f"verdict; grades are unchanged.")
