@@ -72,14 +72,18 @@ _BOILERPLATE = frozenset()  # set in the parent before the pool forks
 
 
 def _hashes(piece):
+    """The fingerprints of one (code, given spans) as an int64 array; None if the code cannot be tokenized."""
     code, given = piece
-    return np.fromiter(fingerprint(code, _BOILERPLATE, given).hashes, dtype=np.int64)
+    try:
+        return np.fromiter(fingerprint(code, _BOILERPLATE, given).hashes, dtype=np.int64)
+    except Exception:  # noqa: BLE001 (one odd cell must not stop the class; the caller reports it)
+        return None
 
 
 def hash_arrays(codes, boilerplate, workers=None, advance=lambda n: None):
     """codes = [(code, given spans)] -> [sorted int64 array of the fingerprints of each code] (boilerplate
-    removed); identical pieces are fingerprinted once. Forked workers share this process's string-hash seed,
-    so their hashes agree."""
+    removed; None for code that could not be fingerprinted); identical pieces are fingerprinted once.
+    Forked workers share this process's string-hash seed, so their hashes agree."""
     global _BOILERPLATE
     _BOILERPLATE = boilerplate
     unique = list(dict.fromkeys(codes))
@@ -95,7 +99,7 @@ def hash_arrays(codes, boilerplate, workers=None, advance=lambda n: None):
                 found[code] = hashes
                 advance(1)
     advance(len(codes) - len(unique))
-    return [np.sort(found[code]) for code in codes]
+    return [None if found[code] is None else np.sort(found[code]) for code in codes]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..course import CourseError, submitted_students  # the only imports from the rest of autograder
@@ -47,6 +48,15 @@ class Class:
         file."""
         return self.lookup.get((source, name), self.lookup[(source, None)])
 
+    def note_failures(self, hashes, objects):
+        """hashes in the order of the pieces (every object's students, then the known pieces) with None for
+        code that could not be fingerprinted: each None becomes a problem and an empty array."""
+        owners = [(s, o.name) for o in objects for s in self.students] + [(p.source, p.name) for p in self.pieces]
+        for (owner, name), found in zip(owners, hashes):
+            if found is None:
+                self.problems.setdefault(owner, []).append(f"{name or 'the whole file'}: could not be tokenized")
+        return [np.array([], np.int64) if found is None else found for found in hashes]
+
     def piece(self, student, obj):
         """(the student's code for obj, the spans in it that are the release's own lines)."""
         text = self.code[student].get(obj.name, "")
@@ -88,6 +98,7 @@ def similarity(course_root, assignment=ASSIGNMENT, against=(), show_progress=Tru
         pieces = [group.piece(s, o) for o in objects for s in students] + [(p.code, ()) for p in group.pieces]
         with phase("fingerprinting", len(pieces)) as advance:
             hashes = hash_arrays(pieces, boilerplate, workers, advance)
+        hashes = group.note_failures(hashes, objects)
         with phase("comparing", len(objects)) as advance:
             pairs = compare_all(group, objects, hashes, min_evidence, advance)
         with phase("report", 1) as advance:
