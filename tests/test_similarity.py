@@ -419,11 +419,19 @@ def test_a_class_of_one_against_known_solutions(simulated, tmp_path):
     assert similarity(alone, ASSIGNMENT, [known], show_progress=False).pairs == []
 
 
-def test_cli(simulated, tmp_path):
+def test_cli(simulated, tmp_path, capsys):
     root, known, _, _ = simulated
     assert main(["similarity", "--course", str(root), "--against", str(known)]) == 0
-    assert (root / "exports" / ASSIGNMENT / "similarity.html").is_file()
+    out = capsys.readouterr().out
+    assert "3 pairs reported: alice ~ bob" in out and "similarity.html" in out and "corrupt" in out
     assert main(["similarity", "--course", str(root), "--against", str(tmp_path / "missing")]) == 2
+    assert "--against: no such folder" in capsys.readouterr().out
+    assert main(["similarity", "--course", str(tmp_path)]) == 2
+    assert "no solution cells" in capsys.readouterr().out
+    unreleased = tmp_path / "unreleased"
+    shutil.copytree(root / "source", unreleased / "source")
+    assert main(["similarity", "--course", str(unreleased)]) == 2
+    assert "run `backprop-lab release` first" in capsys.readouterr().out.replace("\n", " ")
 
 
 def test_report_renders_offline_and_marks_are_readable(simulated):

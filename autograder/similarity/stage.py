@@ -85,6 +85,9 @@ def similarity(course_root, assignment=ASSIGNMENT, against=(), show_progress=Tru
     objects = graded_objects(course_root, assignment)
     if not objects:
         raise CourseError(f"no solution cells in {course_root / 'source' / assignment}: nothing to compare")
+    if not list((course_root / "release" / assignment).glob("*.ipynb")):
+        raise CourseError("no release notebooks: run `backprop-lab release` first (the release's own code is what "
+                          "never counts as a match)")
     missing = [str(folder) for folder in against if not Path(folder).is_dir()]
     if missing:
         raise CourseError(f"--against: no such folder: {', '.join(missing)}")
