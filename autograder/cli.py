@@ -57,7 +57,8 @@ def run_export(args):
 
 def run_similarity(args):
     from .similarity import similarity
-    outcome = similarity(args.course, args.assignment, args.against or ())
+    threshold = {} if args.min_evidence is None else {"min_evidence": args.min_evidence}
+    outcome = similarity(args.course, args.assignment, args.against or (), **threshold)
     for owner, problems in outcome.problems.items():
         console.print(f"  [yellow]{owner}[/yellow]: {'; '.join(problems)}")
     top = ", ".join(f"{p.a} ~ {p.b} ({p.evidence:.2f})" for p in outcome.pairs[:3])
@@ -121,6 +122,9 @@ def main(argv=None):
     command.add_argument("--course", default=".", help="course directory (default: current folder)")
     command.add_argument("--against", action="append", metavar="DIR", help="a folder of known solutions (.py "
                          "files, notebooks): past submissions, downloaded repositories (repeatable)")
+    command.add_argument("--min-evidence", type=float, metavar="E",
+                         help="report pairs from this evidence (default 0.5: half of one object's code, rarely "
+                         "written so)")
     command.set_defaults(handler=run_similarity)
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
     command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")

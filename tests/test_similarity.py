@@ -426,6 +426,8 @@ def test_cli(simulated, tmp_path, capsys):
     assert "3 pairs reported: alice ~ bob" in out and "similarity.html" in out and "corrupt" in out
     assert main(["similarity", "--course", str(root), "--against", str(tmp_path / "missing")]) == 2
     assert "--against: no such folder" in capsys.readouterr().out
+    assert main(["similarity", "--course", str(root), "--against", str(known), "--min-evidence", "1.0"]) == 0
+    assert "2 pairs reported" in capsys.readouterr().out  # carol and hinge.py (0.73) left out
     assert main(["similarity", "--course", str(tmp_path)]) == 2
     assert "no solution cells" in capsys.readouterr().out
     unreleased = tmp_path / "unreleased"
