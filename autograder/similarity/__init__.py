@@ -1,9 +1,6 @@
-"""The similarity stage: submitted notebooks (and folders of known solutions) in, a ranked report out.
-
-Each graded object (solution cell) is compared on its own, with the release's content of the cell as
-boilerplate; a pair's evidence sums the rarity-weighted share of matching code over objects. Read-only:
-it writes exports/<assignment>/similarity.html and similarity.csv and never touches a grade.
-"""
+"""Similarity: takes submitted notebooks (and folders of known solutions), compares each graded object's
+code pair by pair with the release's code as boilerplate, and gives exports/<assignment>/similarity.html and
+similarity.csv, pairs ranked by rarity-weighted evidence of copying. Reads only; never touches a grade."""
 from .stage import similarity
 
 __all__ = ["similarity"]
