@@ -27,7 +27,7 @@ from copydetect import compare_files
 from autograder.demo import REPO, fresh_course
 from autograder.similarity import similarity
 from autograder.similarity.fingerprints import fingerprint
-from autograder.similarity.objects import given_spans, graded_objects, student_code
+from autograder.similarity.objects import graded_objects, joined, student_code
 from autograder.simulate import notebook_pairs, plant, solved, submit
 
 ASSIGNMENT = "fcnet"
@@ -163,8 +163,8 @@ def all_pairs_estimate(root, students, sample=600, seed=1):
         for s in (a, b):
             if s not in codes:
                 codes[s] = student_code(root / "submitted" / s / ASSIGNMENT, objects)[0]
-        chosen.append([fingerprint(codes[s].get(obj.name, ""), frozenset(), given_spans(codes[s].get(obj.name, ""),
-                                                                                      obj.given)) for s in (a, b)])
+        pieces = [joined(codes[s].get(obj.name, []), obj.given) for s in (a, b)]
+        chosen.append([fingerprint(code, frozenset(), given) for code, given in pieces])
     start = time.perf_counter()
     for fp_a, fp_b in chosen:
         compare_files(fp_a, fp_b)

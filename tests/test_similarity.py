@@ -19,9 +19,9 @@ from playwright.sync_api import sync_playwright
 from autograder.cli import main
 from autograder.demo import fresh_course
 from autograder.similarity import similarity
-from autograder.similarity.fingerprints import boilerplate_hashes, hash_arrays
+from autograder.similarity.fingerprints import boilerplate_hashes, fingerprint, hash_arrays
 from autograder.similarity.known import known_pieces
-from autograder.similarity.objects import graded_objects, release_code
+from autograder.similarity.objects import graded_objects, joined, release_code
 from autograder.simulate import notebook_pairs, plant, solved, submit
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK3, NOTEBOOKS, REPO
@@ -372,6 +372,18 @@ def test_release_stubs_never_match(simulated):
     assert all(len(h) > 0 for h in hash_arrays(pieces, frozenset(), workers=1))
 
 
+def test_a_cell_pasted_twice_has_the_release_lines_of_both_copies_masked(simulated):
+    root, _, _, _ = simulated
+    release1 = nbformat.read(root / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    given = release_cell(release1, "softmax_loss")
+    mine = answer(release1, "softmax_loss", SOFTMAX["loop"])
+    once, twice = joined([mine], given), joined([mine, mine], given)
+    assert len(twice[1]) == 2 * len(once[1]) > 0
+    # no boilerplate hashes here: the masked lines alone keep the docstring and signature out, in both copies
+    assert fingerprint(*twice[:1], frozenset(), twice[1]).hashes == fingerprint(once[0], frozenset(), once[1]).hashes
+    assert fingerprint(given, frozenset(), joined([given], given)[1]).hashes == set()
+
+
 def test_csv_names_both_sides_most_suspicious_first(simulated):
     root, _, outcome, _ = simulated
     with open(root / "exports" / ASSIGNMENT / "similarity.csv") as handle:
@@ -437,7 +449,8 @@ def test_cli(simulated, tmp_path, capsys):
 
 
 def test_report_renders_offline_and_marks_are_readable(simulated):
-    root, _, outcome, _ = simulated
+    root, known, _, _ = simulated
+    outcome = similarity(root, ASSIGNMENT, [known], show_progress=False)  # the page as the default run writes it
     page_path = root / "exports" / ASSIGNMENT / "similarity.html"
     text = page_path.read_text()
     assert "<script" not in text and not re.search(r"""(src|href)=["']?(https?:)?//""", text)

@@ -58,6 +58,17 @@ def given_spans(code, given):
     return tuple((starts[i], starts[i + size]) for i, _, size in matcher.get_matching_blocks() if size)
 
 
+def joined(sources, given):
+    """A student's cells for one object (one, or more if pasted twice) -> (their code joined, the spans in it
+    that are the release's own lines, found cell by cell)."""
+    text, spans = "", []
+    for source in sources:
+        start = len(text) + (1 if text else 0)
+        text = text + "\n" + source if text else source
+        spans += [(start + a, start + b) for a, b in given_spans(source, given)]
+    return text, tuple(spans)
+
+
 def code_cells(path):
     """[(grade_id or None, source)] of a notebook file's code cells, read as plain JSON: no schema validation
     (thousands of notebooks), and a notebook nbformat would reject still gives its code."""
@@ -67,10 +78,9 @@ def code_cells(path):
 
 
 def student_code(folder, objects):
-    """A student's code per object from submitted/<student>/<assignment>/ -> ({object name: code}, [problem]).
-
-    A cell pasted twice counts with both copies; a missing or unreadable notebook is a problem, not a crash.
-    """
+    """A student's code per object from submitted/<student>/<assignment>/ -> ({object name: [cell source]},
+    [problem]). A cell pasted twice counts with both copies; a missing or unreadable notebook is a problem,
+    not a crash."""
     code, problems = {}, []
     wanted = {}
     for obj in objects:
@@ -85,5 +95,5 @@ def student_code(folder, objects):
             problems.append(f"{notebook}: unreadable ({type(error).__name__})")
             continue
         for name, source in pieces:
-            code[name] = code[name] + "\n" + source if name in code else source
+            code.setdefault(name, []).append(source)
     return code, problems

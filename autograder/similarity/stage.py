@@ -13,7 +13,7 @@ from ..settings import ASSIGNMENT
 from .compare import FULL_MATCH, MIN_EVIDENCE, MIN_MATCHED, object_evidence, rank
 from .fingerprints import boilerplate_hashes, hash_arrays, matched_slices
 from .known import known_pieces
-from .objects import given_spans, graded_objects, release_code, student_code
+from .objects import graded_objects, joined, release_code, student_code
 from .report import Side, write_csv, write_html
 
 
@@ -30,7 +30,7 @@ class Outcome:
 class Class:
     """What is compared: each student's code per object, and the pieces of the known files."""
     students: list   # student ids, sorted
-    code: dict       # {student: {object name: code}}
+    code: dict       # {student: {object name: [cell source]}}
     pieces: list     # [known.KnownPiece]
     problems: dict   # {student or known file: [problem]}
 
@@ -59,8 +59,7 @@ class Class:
 
     def piece(self, student, obj):
         """(the student's code for obj, the spans in it that are the release's own lines)."""
-        text = self.code[student].get(obj.name, "")
-        return text, given_spans(text, obj.given)
+        return joined(self.code[student].get(obj.name, []), obj.given)
 
 
 class Phases:
