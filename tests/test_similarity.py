@@ -4,7 +4,7 @@ The class: most students hand in the instructor's solution (common code, it weig
 their own honest versions of some objects, short and long; alice writes original code that bob copies with
 renamed variables, new comments, blank lines, reordered helpers and one added line; carol copies from a
 folder of known solutions (one function under another name there); one student hands in the untouched
-release, one a corrupt notebook. No notebook is executed: similarity reads the submitted files.
+release, one a corrupt notebook, one a link to alice's notebook. No notebook is executed: similarity reads the submitted files.
 """
 import csv
 import re
@@ -304,6 +304,8 @@ def build_class(root):
         submit(root, student, ASSIGNMENT, files)
     submit(root, "untouched", ASSIGNMENT, {f: nbformat.from_dict(pairs[f][0]) for f in NOTEBOOKS})
     submit(root, "corrupt", ASSIGNMENT, {NOTEBOOK: '{"cells": [ not json', NOTEBOOK3: solved(*pairs[NOTEBOOK3])})
+    linked = submit(root, "linked", ASSIGNMENT, {NOTEBOOK3: solved(*pairs[NOTEBOOK3])})
+    (linked / NOTEBOOK).symlink_to(root / "submitted" / "alice" / ASSIGNMENT / NOTEBOOK)  # a link is not read
     return known_folder(root)
 
 
@@ -401,13 +403,15 @@ def test_csv_names_both_sides_most_suspicious_first(simulated):
 def test_problems_are_reported_and_nothing_else_changes(simulated):
     root, _, outcome, before = simulated
     assert any("unreadable" in p for p in outcome.problems["corrupt"])
+    assert outcome.problems["linked"] == [f"{NOTEBOOK}: a link, not a file; not read"]
+    assert not any("linked" in (p.a, p.b) for p in outcome.pairs)
     assert outcome.problems["known/broken.py"] == ["unreadable (UnicodeDecodeError)"]
     after = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and "exports" not in p.parts}
     assert after == before  # no grade, gradebook or submission touched
     assert not (root / "gradebook.db").exists()
 
 
-def test_known_files_split_into_definitions(simulated):
+def test_known_files_split_into_definitions(simulated, tmp_path):
     _, known, _, _ = simulated
     pieces, problems = known_pieces([known])
     names = {(p.source, p.name) for p in pieces}
@@ -418,6 +422,11 @@ def test_known_files_split_into_definitions(simulated):
     whole = next(p for p in pieces if p.source == "known/past.ipynb" and p.name is None)
     assert "%matplotlib" not in whole.code and "def affine_forward" in whole.code
     assert problems == [("known/broken.py", "unreadable (UnicodeDecodeError)")]
+    twin = tmp_path / "elsewhere" / "known"  # two folders of the same name are told apart by their paths
+    twin.mkdir(parents=True)
+    (twin / "hinge.py").write_text(KNOWN_HINGE)
+    sources = {p.source for p in known_pieces([known, twin])[0]}
+    assert str(twin / "hinge.py") in sources and str(known / "hinge.py") in sources
 
 
 def test_a_class_of_one_against_known_solutions(simulated, tmp_path):

@@ -14,7 +14,7 @@ SUFFIXES = (".py", ".ipynb")
 
 @dataclass(frozen=True)
 class KnownPiece:
-    source: str      # the file, as the instructor named its folder: "cs231n-2019/layers.py"
+    source: str      # the file under its folder's name: "cs231n-2019/layers.py"
     name: str | None  # the definition's name; None for the whole file
     code: str
 
@@ -44,9 +44,12 @@ def definitions(chunks):
 def known_pieces(folders):
     """[KnownPiece] from every .py and .ipynb file under the folders -> (pieces, [(file, problem)])."""
     pieces, problems = [], []
-    for folder in map(Path, folders):
+    folders = [Path(folder) for folder in folders]
+    names = [folder.name for folder in folders]
+    for folder in folders:
+        root = Path(folder.name) if names.count(folder.name) == 1 else folder  # two folders called "2019": full paths
         for path in sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
-            label = str(Path(folder.name) / path.relative_to(folder))
+            label = str(root / path.relative_to(folder))
             try:
                 text = path.read_text(encoding="utf-8")
                 chunks = notebook_cells(text) if path.suffix == ".ipynb" else [text]

@@ -87,7 +87,10 @@ def student_code(folder, objects):
         wanted.setdefault(obj.notebook, set()).add(obj.name)
     for notebook, names in wanted.items():
         path = Path(folder) / notebook
-        if not path.is_file() or path.is_symlink():
+        if path.is_symlink():
+            problems.append(f"{notebook}: a link, not a file; not read")
+            continue
+        if not path.is_file():
             continue
         try:
             pieces = [(name, source) for name, source in code_cells(path) if name in names]
