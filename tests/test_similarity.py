@@ -4,7 +4,8 @@ The class: most students hand in the instructor's solution (common code, it weig
 their own honest versions of some objects, short and long; alice writes original code that bob copies with
 renamed variables, new comments, blank lines, reordered helpers and one added line; carol copies from a
 folder of known solutions (one function under another name there); one student hands in the untouched
-release, one a corrupt notebook, one a link to alice's notebook. No notebook is executed: similarity reads the submitted files.
+release, one a corrupt notebook, one a link to alice's notebook. No notebook is executed: similarity
+reads the submitted files.
 """
 import csv
 import re
