@@ -1,4 +1,4 @@
-"""The instructor's command: `backprop-lab init | release | grade | feedback | export | demo`."""
+"""The instructor's command: `backprop-lab init | release | grade | feedback | export | similarity | demo`."""
 import argparse
 import os
 import shutil
@@ -76,6 +76,17 @@ def run_export(args):
     console.print(f"wrote {export(args.course, args.assignment)}")
 
 
+def run_similarity(args):
+    from ..similarity import similarity
+    threshold = {} if args.min_evidence is None else {"min_evidence": args.min_evidence}
+    outcome = similarity(args.course, args.assignment, args.against or (), **threshold)
+    for owner, problems in outcome.problems.items():
+        console.print(f"  [yellow]{owner}[/yellow]: {'; '.join(problems)}")
+    top = ", ".join(f"{p.a} ~ {p.b} ({p.evidence:.2f})" for p in outcome.pairs[:3])
+    console.print(f"{len(outcome.pairs)} pairs reported{': ' + top if top else ''}\nwrote {outcome.html} and "
+                  f"{outcome.csv.name} (grades unchanged)")
+
+
 def run_demo(args):
     from .demo import demo
     demo(Path(args.course), args.timeout, console, workers=args.workers, limits=limits_from(args))
@@ -129,6 +140,16 @@ def main(argv=None):
     command = sub.add_parser("init", help="make a new course folder from the packaged assignment")
     command.add_argument("folder", help="the new course folder (must not exist, or be empty)")
     command.set_defaults(handler=run_init)
+    command = sub.add_parser("similarity", help="rank pairs of students (and known solutions) by copied code, per "
+                             "graded object: exports/<assignment>/similarity.html and .csv")
+    command.add_argument("assignment", nargs="?", default=ASSIGNMENT)
+    command.add_argument("--course", default=".", help="course directory (default: current folder)")
+    command.add_argument("--against", action="append", metavar="DIR", help="a folder of known solutions (.py "
+                         "files, notebooks): past submissions, downloaded repositories (repeatable)")
+    command.add_argument("--min-evidence", type=float, metavar="E",
+                         help="report pairs from this evidence (default 0.5: half of one object's code, rarely "
+                         "written so)")
+    command.set_defaults(handler=run_similarity)
     command = sub.add_parser("demo", help="release, simulate a class, grade, feedback and export, in a scratch course")
     command.add_argument("--course", default=".backprop-lab/demo", help="scratch course folder (emptied first)")
     command.add_argument("--timeout", type=int, default=5, help="seconds per cell while grading")
