@@ -30,6 +30,11 @@ def mistake(label, task, change, *words):
     return HeldOutWords(label, task, change, "", tuple(words))
 
 
+def known(label, task, change, slug):
+    """A held-out mistake that does what a known mistake does: its hint names it."""
+    return HeldOutWords(label, task, change, slug)
+
+
 # --- notebook 1 ----------------------------------------------------------------------------------------
 
 def rel_error_mean(x, y):
@@ -368,10 +373,10 @@ HELD_OUT_2 = [
                 "return scores", "e = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
                                  "            return e / e.sum(axis=1, keepdims=True)")),)},
             "probabilities"),
-    mistake("TwoLayerNet grads keyed dW1, db1, ...", "TwoLayerNet",
-            {"TwoLayerNet": ((TLN_GRADS, 'grads = {"dW1": dW1 + self.reg * W1, "db1": db1, '
-                                         '"dW2": dW2 + self.reg * W2, "db2": db2}'),)},
-            "`dW1`", "`W1`"),
+    known("TwoLayerNet grads keyed dW1, db1, ...", "TwoLayerNet",
+          {"TwoLayerNet": ((TLN_GRADS, 'grads = {"dW1": dW1 + self.reg * W1, "db1": db1, '
+                                       '"dW2": dW2 + self.reg * W2, "db2": db2}'),)},
+          "TwoLayerNet__grad_keys"),
     mistake("TwoLayerNet without its second bias", "TwoLayerNet",
             {"TwoLayerNet": (("scores, cache2 = affine_forward(activated, W2, b2)",
                               "scores, cache2 = affine_forward(activated, W2, np.zeros_like(b2))"),)},
@@ -380,10 +385,11 @@ HELD_OUT_2 = [
             "1/N"),
     mistake("Affine.dW as dout.T @ x", "Affine", {"Affine": AffineDWTransposed}, "transposed"),
     mistake("SoftmaxWithLoss.backward ignores dout", "SoftmaxWithLoss",
-            {"SoftmaxWithLoss": SoftmaxWithLossIgnoringDout}, "`dout`"),
+            {"SoftmaxWithLoss": SoftmaxWithLossIgnoringDout}, "ignores dout"),
     mistake("LayerNet gradient keyed dW1, db1, ...", "LayerNet",
-            {"LayerNet": ((LAYERNET_GRADS, LAYERNET_GRADS.replace('"W1"', '"dW1"').replace('"b1"', '"db1"')
-                           .replace('"W2"', '"dW2"').replace('"b2"', '"db2"')),)},
+            {"LayerNet": ((LAYERNET_GRADS, LAYERNET_GRADS.replace('"W1": affine1', '"dW1": affine1')
+                           .replace('"b1": affine1', '"db1": affine1').replace('"W2": affine2', '"dW2": affine2')
+                           .replace('"b2": affine2', '"db2": affine2')),)},
             "`dW1`", "`W1`"),
     mistake("MSE gradient as targets - preds", "mse_loss", {"mse_loss": mse_gradient_flipped}, "wrong sign"),
     mistake("MSE summed over the batch", "mse_loss", {"mse_loss": mse_summed}, "N times"),
@@ -397,10 +403,10 @@ HELD_OUT_2 = [
             {"FullyConnectedNet": ((FCN_GRADS, FCN_GRADS.replace('f"W{', 'f"dW{').replace('f"b{', 'f"db{')),)},
             "`dW1`", "`W1`"),
     mistake("sgd returns the step", "sgd", {"sgd": sgd_returns_step}, "`w`"),
-    mistake("momentum with v pointing uphill", "sgd_momentum", {"sgd_momentum": momentum_other_convention},
-            "`velocity`", "wrong sign"),
-    mistake("momentum keeps its velocity under 'v'", "sgd_momentum", {"sgd_momentum": momentum_key_v},
-            "`v`", "`velocity`"),
+    known("momentum with v pointing uphill", "sgd_momentum", {"sgd_momentum": momentum_other_convention},
+          "sgd_momentum__stores_negative"),
+    known("momentum keeps its velocity under 'v'", "sgd_momentum", {"sgd_momentum": momentum_key_v},
+          "sgd_momentum__velocity_not_stored"),
     mistake("RMSProp cache summed like AdaGrad", "rmsprop", {"rmsprop": rmsprop_adagrad}, "AdaGrad"),
     mistake("RMSProp steps uphill", "rmsprop", {"rmsprop": rmsprop_uphill}, "wrong sign"),
     mistake("Adam stores m and v swapped", "adam", {"adam": adam_moments_swapped}, "`m`", "`v`"),
