@@ -42,7 +42,7 @@ class Case:
         return fits(self.got, target, self.tolerance, scale) and not fits(target, self.want, self.tolerance, scale)
 
 
-def fits(values, target, tolerance, scale=1.0):
+def fits(values, target, tolerance, scale=1.0, looseness=LOOSENESS):
     values, target = np.asarray(values, dtype=np.float64), np.asarray(target, dtype=np.float64)
     if values.shape != target.shape or not (np.isfinite(values).all() and np.isfinite(target).all()):
         return False
@@ -50,7 +50,7 @@ def fits(values, target, tolerance, scale=1.0):
     atol = np.asarray(atol, dtype=np.float64)
     if atol.ndim and atol.shape != target.shape:
         atol = np.max(atol)
-    return bool(np.all(np.abs(values - target) <= LOOSENESS * (atol * scale + rtol * np.abs(target))))
+    return bool(np.all(np.abs(values - target) <= looseness * (atol * scale + rtol * np.abs(target))))
 
 
 def numeric(value):
@@ -71,8 +71,8 @@ def diagnose(task, name, got_case, expected_case, inputs, tolerances):
     if name.endswith("keys"):
         return wrong_keys(name, got_case[name], expected_case[name])
     got, want = numeric(got_case[name]), numeric(expected_case[name])
-    if got is None or want is None:
-        return None
+    if got is None or want is None or fits(got, want, tolerances.get(name, EXACT), looseness=1.0):
+        return None  # no relation needed: the output is right
     case = Case(task, name, got, want, tolerances.get(name, EXACT), inputs, got_case, expected_case)
     for relation in RELATIONS:
         sentence = relation(case)
@@ -158,18 +158,6 @@ def off_by_a_term(case):
     return None
 
 
-def under_another_name(case):
-    """The values another output should hold (dW1's under dW2, m's under v)."""
-    for other, value in case.expected_case.items():
-        target = numeric(value)
-        if other == case.name or other.startswith(("ok:", "input:", "info:")) or target is None or \
-                target.shape != case.got.shape or not np.any(target):
-            continue
-        if case.agrees(target):
-            return f"`{case.name}` holds what `{other}` should hold: the right values under the wrong name"
-    return None
-
-
 def permuted(case):
     if case.got.shape == case.want.shape and case.got.size > 1 and \
             fits(np.sort(case.got, axis=None), np.sort(case.want, axis=None), (np.max(case.tolerance[0]),
@@ -229,4 +217,4 @@ def update_step(case):
 
 
 RELATIONS = (negated, scaled, transposed, probabilities, off_by_a_term, update_step, relative_errors_reduced,
-             under_another_name, permuted)
+             permuted)
