@@ -525,7 +525,9 @@ def test_a_wrong_accuracy_reads_as_a_count_against_a_percentage():
     exec(solution_source("LayerNet").replace(*layer_net), namespace)
     assert graded("LayerNet", namespace, SEED).message == (
         "LayerNet: `accuracy` differs: got 2, expected 33.33% (relative error 5.0e+00) (case 2 of 3: X of shape "
-        "(6, 4), y of shape (6,), reg 0.341; with stand-ins for the other graded objects it calls)")
+        "(6, 4), y of shape (6,), reg 0.341; with stand-ins for the other graded objects it calls). Hint: "
+        "`accuracy` is exactly N times the expected one (N = 6, the batch size): it is summed over the batch where "
+        "the mean belongs, or a division by N is missing")
 
 
 def test_most_held_out_mistakes_are_named():
