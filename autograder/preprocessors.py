@@ -78,7 +78,7 @@ class SandboxedExecute(Execute):
             install_kit(work)
             home = "/tmp" if self.sandboxed else str(Path(scratch, "home"))
             try:
-                with self.setup_kernel(env=kernel_environment(seed, home), stdout=subprocess.DEVNULL,
+                with self.setup_kernel(env=kernel_environment(seed, home, self.timeout), stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL):
                     for index, cell in enumerate(self.nb.cells):
                         self.run_cell(cell, index, record)

@@ -56,6 +56,12 @@ def wrong_everywhere(nb):
     return nb
 
 
+def without_experiments(nb, word):
+    """Delete the ungraded code cells that mention `word`."""
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.metadata.get("nbgrader") or word not in c.source]
+    return nb
+
+
 def duplicate(nb, *grade_ids):
     """Paste a copy of each cell `grade_id` right below it, as Jupyter's copy/paste does (same nbgrader
     metadata, a new cell id)."""
@@ -136,8 +142,11 @@ def build_class(notebooks):
     students["cheat_capture"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK2: capture}
     students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2), NOTEBOOK3: solved_nb(NOTEBOOK3)}
     students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
+    # notebook 3 reaches the looping tanh_forward through ACTIVATIONS (its tanh experiments deleted, as a student
+    # might, so the batch does not wait out their timeouts)
     students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
-                                              function_source("tanh_forward", "(x)", CRASHES["infinite_loop"]))}
+                                              function_source("tanh_forward", "(x)", CRASHES["infinite_loop"])),
+                              NOTEBOOK3: without_experiments(solved_nb(NOTEBOOK3), "tanh")}
     students["crash_kill_grader"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward",
                                                         CRASHES["kill_grader"])}
     students["crash_swallow"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "svm_loss",

@@ -155,6 +155,17 @@ def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_o
     assert graded.cells("solution")["hidden_svm_loss"][0] == 3
 
 
+def test_a_function_that_never_returns_costs_the_objects_calling_it_nothing(graded):
+    """crash_loop's tanh_forward loops forever; her FullyConnectedNet reaches it through ACTIVATIONS. Its own
+    run is stopped within its share of the cell's time, the run with stand-ins decides: full marks, and no
+    cell of notebook 3 ran into the cell timeout."""
+    cells = graded.cells("crash_loop", NOTEBOOK3)
+    assert all(cells[g][0] == cells[g][1] for g in graded.tested(NOTEBOOK3)), cells
+    assert all("time limit" not in message for _, _, message in cells.values())
+    looped = graded.cells("crash_loop", NOTEBOOK)["hidden_tanh_forward"]
+    assert looped[0] == 0 and "time limit" in looped[2]  # its own object still fails, and says why
+
+
 def test_deleted_test_cells_are_restored_and_graded(graded):
     cells = graded.cells("deleted_cells")
     assert cells["hidden_relu_forward"][0] == cells["hidden_relu_forward"][1]
