@@ -24,6 +24,7 @@ from .gradebook import assignment_duedate, assignment_layout, record_results, sq
 from .grading import KILLED, record_status, refuse_linked_folder, set_aside_unreadable
 from .seeds import course_secret
 from .settings import nbgrader_config
+from .renamed import restore_renamed
 from .submission import SUFFIX as SET_ASIDE_SUFFIX, set_aside_unsafe
 
 CONNECT_SECONDS = 5
@@ -82,6 +83,7 @@ def grade_on_cluster(client, course_root, assignment, students, settings, progre
                     continue
                 folder = course_root / "submitted" / student / assignment
                 set_aside[student] = set_aside_unsafe(folder)  # links and devices stay here, unsent
+                restore_renamed(folder, course_root / "source" / assignment)  # here, so the export says so too
                 submission = pack({name: path for name, path in folder_entries(folder).items()
                                    if not name.endswith(SET_ASIDE_SUFFIX)})
                 key = f"backprop-lab-grade-{task_token(course_id, assignment, settings, submission)}-{student}"

@@ -21,6 +21,7 @@ from .batch import fingerprint, one_batch_at_a_time
 from .course import CourseError, last_error_line, nbgrader_api, submitted_students
 from .gradebook import check_gradebook
 from .progress import GradingProgress
+from .renamed import restore_renamed
 from .sandbox import Limits, check_sandbox, course_inside_runtime
 from .settings import CELL_TIMEOUT
 from .submission import linked_path, set_aside_unsafe
@@ -160,6 +161,7 @@ def grade_one(api, course_root, assignment, student):
         return refused
     set_aside = set_aside_unsafe(folder)
     unreadable = set_aside_unreadable(folder)
+    restore_renamed(folder, Path(course_root) / "source" / assignment)  # `01_layers (1).ipynb`, said in its verdicts
     try:
         result = api.autograde(assignment, student, force=True, create=True)
         error = "" if result["success"] else last_error_line(result)

@@ -27,6 +27,7 @@ from assignments.tasks import self_check_seed
 from .cell_order import moved_note
 from .duplicates import duplicate_note
 from .kernel import GradingKernelManager, copy_submission, kernel_environment
+from .renamed import renamed_from, renamed_note
 from .sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
 from .submission import SubmissionError, linked_path, unsafe_entries
 from .seeds import course_secret, student_seed
@@ -65,8 +66,11 @@ class SandboxedExecute(Execute):
         linked = links_in_submission(self.course_root, info["student"], info["assignment"], info["notebook"])
         seed = student_seed(course_secret(self.course_root), info["assignment"], info["student"], info["notebook"])
         record = nb.metadata.setdefault(METADATA_KEY, {})
+        original = renamed_from(Path(self.course_root, "submitted", info["student"], info["assignment"]),
+                                info["notebook"])
         record.update({"seed": seed, "stopped": "", "sandbox": "on" if self.sandboxed else "off",
-                       "limits": self.limits.describe(), "limit_hit": ""})
+                       "limits": self.limits.describe(), "limit_hit": "",
+                       "renamed": renamed_note(original, info["notebook"]) if original else ""})
 
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
@@ -220,12 +224,14 @@ class JudgeOutputs(NbGraderPreprocessor):
 
 
 def with_layout_notes(judgement, grade_id, record):
-    """The judgement, saying whether the cell or its solution had been pasted twice or moved."""
+    """The judgement, saying whether the cell or its solution had been pasted twice or moved, and whether the
+    notebook was submitted under another name."""
     found = cell_task(grade_id)
     if not found:
         return judgement
     notes = [note for note in (duplicate_note(grade_id, found[1], record.get("duplicates", {})),
-                               moved_note(grade_id, found[1], record.get("moved", []))) if note]
+                               moved_note(grade_id, found[1], record.get("moved", [])), record.get("renamed", ""))
+             if note]
     if not notes:
         return judgement
     message = "; ".join(([judgement.message] if judgement.message else []) + notes)

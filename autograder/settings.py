@@ -9,6 +9,7 @@ from traitlets.config import Config
 
 from .gradebook import gradebook_url
 from .sandbox import Limits
+from .renamed import SUFFIX as RENAMED_SUFFIX
 from .submission import SUFFIX as SET_ASIDE_SUFFIX
 
 ASSIGNMENT = "fcnet"
@@ -23,7 +24,8 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
     c.CourseDirectory.root = root
     c.CourseDirectory.course_id = "backprop-lab"
     c.CourseDirectory.db_url = db_url or gradebook_url(root)
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*" + SET_ASIDE_SUFFIX]
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*" + SET_ASIDE_SUFFIX,
+                                "*" + RENAMED_SUFFIX]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout
     c.SandboxedExecute.course_root = root

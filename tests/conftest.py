@@ -32,7 +32,7 @@ NOTEBOOKS = (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)
 MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES,
             NOTEBOOK3: deep_mistakes.MISTAKES}
 TIMEOUT = 10  # seconds per cell; generous, so a loaded machine does not fail a correct setup cell
-UNGRADABLE = ("renamed",)  # no notebook of theirs can be graded, for a stated reason
+UNGRADABLE = ("renamed_twice",)  # no notebook of theirs can be graded, for a stated reason
 
 
 def mistake_rounds(mistakes):
@@ -161,7 +161,9 @@ def build_class(notebooks):
                                                         "hidden_relu_forward")}
     students["moved_cells"] = {NOTEBOOK: move(move(solved(release_nb, source_nb), "hidden_relu_forward", "relu_forward"),
                                               "check_affine_forward", "rel_error")}
-    students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}
+    students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}  # graded as 01_layers.ipynb
+    students["renamed_twice"] = {"01_layers (1).ipynb": solved(release_nb, source_nb),  # which one? not graded
+                                 "01_layers-Copy1.ipynb": solved(release_nb, source_nb)}
     return students
 
 

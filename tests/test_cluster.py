@@ -201,7 +201,8 @@ def test_an_unreachable_scheduler_or_gradebook_fails_fast_and_grades_nobody(cour
 
 def test_a_rerun_grades_only_new_or_changed_submissions_unless_forced(course, notebooks, tmp_path):
     root = copy_course(course, tmp_path)
-    submit(root, "renamed", ASSIGNMENT, {"01_layers (1).ipynb": solved(*notebooks)})  # no kernel needed: fast
+    submit(root, "renamed", ASSIGNMENT, {"01_layers (1).ipynb": solved(*notebooks),  # two candidates: not graded,
+                                         "01_layers-Copy1.ipynb": solved(*notebooks)})  # so no kernel: fast
     first = grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1)
     assert list(first) == ["renamed"] and "none of fcnet's notebooks" in first["renamed"]
     assert grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1) == {}
