@@ -51,7 +51,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
         "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
-    c.GenerateFeedback.exporter_class = "autograder.offline_math.OfflineMathHTMLExporter"  # no CDN at view time
+    c.GenerateFeedback.exporter_class = "autograder.report_html.FeedbackHTMLExporter"  # no CDN at view time; lines wrap
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
         "autograder.preprocessors.HideGraderDetails",
