@@ -8,6 +8,7 @@ from functools import partial
 
 import numpy as np
 
+from .diagnoses import diagnose
 from .readable import SETTING_DIGITS, quantity
 from .payload import Unusable
 from .tasks.standins import split
@@ -140,16 +141,19 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     where = "; with stand-ins for the other graded objects it calls" if part else ""
     message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
     hint = case_hint(got_cases[index], expected_cases[index], part, name,
-                     [(hint, cases[index]) for hint, cases in mistakes], partial(task.tolerance, inputs[index]))
+                     [(hint, cases[index]) for hint, cases in mistakes], partial(task.tolerance, inputs[index]),
+                     partial(diagnose, task.name, inputs=inputs[index]))
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)
 
 
-def case_hint(got, expected, part, name, mistakes, tolerances):
+def case_hint(got, expected, part, name, mistakes, tolerances, diagnosis=None):
     """The hint for a failing case (see matching_mistake), matched on the run the failure was described from
     (`part`, output `name`), and else, when that was the run with stand-ins, on the object's own run: an
-    object that computes everything itself (no notebook-1 calls) behaves like a mistake there only."""
+    object that computes everything itself (no notebook-1 calls) behaves like a mistake there only. When no
+    known mistake explains either run, a generic diagnosis (diagnoses.py) of the same runs, if one fits:
+    diagnosis(name, got run, expected run, tolerances=...) -> sentence or None."""
     runs = [(part, name)]
     if part:
         own = first_difference(split(got)[0], split(expected)[0], tolerances(split(expected)[0]))
@@ -159,6 +163,11 @@ def case_hint(got, expected, part, name, mistakes, tolerances):
                                 [(hint, split(theirs)[run] or {}) for hint, theirs in mistakes], tolerances)
         if hint:
             return hint
+    for run, failing in runs if diagnosis else ():
+        got_run, expected_run = split(got)[run] or {}, split(expected)[run] or {}
+        sentence = diagnosis(failing, got_run, expected_run, tolerances=tolerances(expected_run))
+        if sentence:
+            return sentence
     return None
 
 
