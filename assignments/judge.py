@@ -174,9 +174,12 @@ def case_hint(got, expected, part, name, mistakes, tolerances, diagnosis=None):
 def case_difference(got, expected, tolerances):
     """None when a case passes, else (part, output name, sentence), part 0 for the object's own run and 1
     for its run with stand-ins for notebook-1 functions. A case with a stand-in run passes when either run
-    agrees with what is expected of it (the stand-in run depends on the object's own code only), and a
-    failure is described from the stand-in run, which no notebook-1 bug can have caused. tolerances:
-    expected outputs -> {output name: (atol, rtol)}."""
+    agrees with what is expected of it (the stand-in run depends on the object's own code only). When both
+    fail, the failure is described from the student's own run (numbers they can reproduce) if that run shows
+    the object's mistake: its first differing output differs in the run with stand-ins too, or both runs
+    raised the same error. Otherwise the own run's failure may come from another object (a notebook-1 bug,
+    a function that never returns), and the run with stand-ins, which no other object can have caused, is
+    the one described. tolerances: expected outputs -> {output name: (atol, rtol)}."""
     own_got, their_got = split(got)
     own_expected, their_expected = split(expected)
     own = first_difference(own_got, own_expected, tolerances(own_expected))
@@ -184,9 +187,24 @@ def case_difference(got, expected, tolerances):
         return None
     if their_expected is None:
         return (0, *own)
-    theirs = first_difference(their_got or {"error": "the run with stand-ins is missing"}, their_expected,
-                              tolerances(their_expected))
-    return None if theirs is None else (1, *theirs)
+    their_got = their_got or {"error": "the run with stand-ins is missing"}
+    theirs = first_difference(their_got, their_expected, tolerances(their_expected))
+    if theirs is None:
+        return None
+    return (0, *own) if shows_in_both(own[0], own_got, their_got, their_expected, tolerances) else (1, *theirs)
+
+
+def shows_in_both(name, own_got, their_got, their_expected, tolerances):
+    """True when output `name`, the first to differ in the own run, also differs in the run with stand-ins
+    (or both runs raised the same error): the object's own mistake, not another object's."""
+    if name == "error":
+        return their_got.get("error") == own_got["error"]
+    if name not in their_expected or "error" in their_got:
+        return False
+    if name not in their_got:
+        return True  # missing from both runs
+    tolerance = tolerances(their_expected).get(name, EXACT)
+    return compare_values(name, their_got[name], their_expected[name], tolerance) is not None
 
 
 def matching_mistake(got, expected, name, mistakes, tolerances):
