@@ -25,7 +25,7 @@ def test_most_of_the_second_held_out_set_is_named():
     named = [(entry.label, seed) for entry in HELD_OUT_2 for seed in SEEDS if entry.named(seed)]
     missed = sorted({(entry.label, seed) for entry in HELD_OUT_2 for seed in SEEDS} - set(named))
     assert len(named) / (len(HELD_OUT_2) * len(SEEDS)) >= 0.85, missed
-    assert len(HELD_OUT_2) >= 30 and len(named) >= 96, missed  # measured: 96 of 102 (94%)
+    assert len(HELD_OUT_2) >= 30 and len(named) >= 99, missed  # measured: 99 of 102 (97%)
 
 
 def variant_namespaces():
