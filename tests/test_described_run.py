@@ -83,3 +83,34 @@ def test_the_stand_ins_are_named_when_the_own_run_hangs_in_another_object(monkey
     assert judgement.passed == 0
     assert "did not finish" not in judgement.message and "with stand-ins for the other graded objects it calls" \
         in judgement.message and "biases" in judgement.message, judgement.message
+
+
+def test_the_stand_ins_are_named_when_only_their_run_names_the_mistake():
+    """No ReLU shows in `scores` in both runs, but the own run's scores also carry its affine_forward's missing
+    bias, so only the run with stand-ins matches the known mistake: the message is that run's, and says so."""
+    namespace = solution_namespace()
+    namespace["affine_forward"] = lambda x, w, b: (x.reshape(x.shape[0], -1) @ w, (x, w, b))
+    next(m for m in all_mistakes() if m.slug == "TwoLayerNet__no_relu").plant_into(namespace)
+    message = graded("TwoLayerNet", namespace, SEED).message
+    assert message.startswith("TwoLayerNet: `scores` differs at index ") and message.endswith(
+        "reg 0.595; with stand-ins for the other graded objects it calls). Hint: your scores match a net without "
+        "the ReLU between the two affine layers"), message
+
+
+def test_every_later_mistake_is_named_beside_the_notebook_one_mistakes_it_shares_a_submission_with():
+    """As the graded class's mistakes_<k> submissions pair them (conftest.mistake_rounds): a notebook-1 mistake
+    in the own run must not keep a later object's known mistake from being named (in the run with stand-ins)."""
+    from conftest import MISTAKES, NOTEBOOK, mistake_rounds
+    rounds = {filename: mistake_rounds(mistakes) for filename, mistakes in MISTAKES.items()}
+    unnamed = []
+    for index in range(max(map(len, rounds.values()))):
+        first = rounds[NOTEBOOK][index] if index < len(rounds[NOTEBOOK]) else []
+        for filename, groups in rounds.items():
+            for mistake in groups[index] if filename != NOTEBOOK and index < len(groups) else ():
+                namespace = solution_namespace()
+                for planted in (*first, mistake):
+                    planted.plant_into(namespace)
+                judgement = graded(mistake.task, namespace, SEED)
+                if not (judgement.passed < judgement.total and mistake.hint in judgement.message):
+                    unnamed.append((mistake.slug, judgement.message))
+    assert unnamed == []

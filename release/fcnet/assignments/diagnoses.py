@@ -6,7 +6,7 @@ back and what was expected: the wrong sign, a factor of the batch size or of 2, 
 inputs left out or added twice, the right values under other keys or in other places, probabilities where
 scores belong; and, for an update rule, a step taken the wrong way or returned without w. A few
 formula-level slips that the inputs let us recompute are here too (a relative error reduced by its mean or
-sum, RMSProp's cache summed like AdaGrad's).
+sum, a hinge with margin 0, RMSProp's cache summed like AdaGrad's).
 
 A relation is said only when it explains the output and says something: the transformed expected output
 agrees with the student's within the output's tolerance, and differs from the expected output itself, so
@@ -190,6 +190,23 @@ def relative_errors_reduced(case):
     return None
 
 
+def hinge_margin(case):
+    """svm_loss computed with a margin of 0 instead of 1."""
+    scores, y = numeric(case.inputs.get("scores")), case.inputs.get("y")
+    if case.task != "svm_loss" or scores is None or y is None or case.name not in ("loss", "dscores"):
+        return None
+    n = scores.shape[0]
+    margins = np.maximum(0, scores - scores[np.arange(n), y][:, None])
+    margins[np.arange(n), y] = 0
+    positive = (margins > 0).astype(np.float64)
+    positive[np.arange(n), y] = -positive.sum(axis=1)
+    target = margins.sum() / n if case.name == "loss" else positive / n
+    if case.agrees(np.reshape(target, case.want.shape), n):
+        return ("your hinge uses a margin of 0: each wrong class costs max(0, s_j - s_y + 1), so it must beat the "
+                "correct class by a margin of 1")
+    return None
+
+
 def update_step(case):
     """An update rule's first step: taken the wrong way, returned without w, or (RMSProp) scaled by a cache
     summed like AdaGrad's."""
@@ -217,4 +234,4 @@ def update_step(case):
 
 
 RELATIONS = (negated, scaled, transposed, probabilities, off_by_a_term, update_step, relative_errors_reduced,
-             permuted)
+             hinge_margin, permuted)
