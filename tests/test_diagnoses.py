@@ -94,7 +94,30 @@ MESSAGES = {
         'cache (x, w, b) with x of shape (2, 2, 3)). Hint: `dw` holds the expected values transposed, shape (2, '
         '6) instead of (6, 2): write the product the other way round (x.T @ dout, not dout.T @ x) or transpose '
         'it'),
+    'LayerNet gradient keyed dW1, db1, ...': (
+        "LayerNet: `gradient keys` is ['dW1', 'dW2', 'db1', 'db2'], expected ['W1', 'W2', 'b1', 'b2'] (case 1 "
+        'of 3: X of shape (3, 4), y of shape (3,), reg 0.503). Hint: your keys are `dW1`, `dW2`, `db1`, `db2`: '
+        "use the keys of params (`W1`, `W2`, `b1`, `b2`), each gradient under its parameter's name"),
+    'RMSProp cache summed like AdaGrad': (
+        'rmsprop: `w after step 1` differs at index (1,): got 0.616934, expected 0.62101 (relative error '
+        '6.6e-03) (case 1 of 3: w and dw of shape (3,), the default hyperparameters, starting from a given '
+        'cache; 3 steps, taking turns with a second parameter of shape (3, 4)). Hint: your cache adds dw**2 at '
+        'every step, as AdaGrad does: RMSProp keeps a running average, cache = decay_rate * cache + (1 - '
+        'decay_rate) * dw**2'),
+    'sgd returns the step': (
+        'sgd: `w after step 1` differs at index (1, 1): got 0.00173812, expected 1.99606 (relative error '
+        '1.0e+00) (case 1 of 3: w and dw of shape (3, 2), the default hyperparameters; 3 steps, taking turns '
+        'with a second parameter of shape (4,)). Hint: your rule returns the step alone: next_w is w plus the '
+        'step, so add `w`'),
 }
+
+
+def test_outputs_of_any_form_never_break_a_verdict():
+    from assignments.payload import Unusable
+    odd = {"keys": np.array(["{}", "{0}", "d{W}"]), "dx": Unusable("a str"), "loss": np.array("x")}
+    expected = {"keys": np.array(["W1", "b1", "W2"]), "dx": np.ones(3), "loss": np.array(1.0)}
+    for name in odd:
+        assert diagnose("TwoLayerNet", name, odd, expected, {"X": "not an array", "b": None}, {}) is None
 
 
 @pytest.mark.parametrize("label", list(MESSAGES))
