@@ -36,7 +36,7 @@ NOTEBOOKS = (NOTEBOOK, NOTEBOOK2, NOTEBOOK3)
 MISTAKES = {NOTEBOOK: layer_mistakes.MISTAKES, NOTEBOOK2: two_layer_mistakes.MISTAKES,
             NOTEBOOK3: deep_mistakes.MISTAKES}
 TIMEOUT = 10  # seconds per cell; generous, so a loaded machine does not fail a correct setup cell
-UNGRADABLE = ("renamed",)  # no notebook of theirs can be graded, for a stated reason
+UNGRADABLE = ("renamed_twice",)  # no notebook of theirs can be graded, for a stated reason
 
 
 def mistake_rounds(mistakes):
@@ -57,6 +57,12 @@ def wrong_everywhere(nb):
     """Plant plausible but wrong implementations (zeros) for a few objects a cheat then tries to cover."""
     plant(nb, "relu_forward", function_source("relu_forward", "(x)", "return np.zeros_like(x), x"))
     plant(nb, "softmax_loss", function_source("softmax_loss", "(scores, y)", "return 0.0, np.zeros_like(scores)"))
+    return nb
+
+
+def without_experiments(nb, word):
+    """Delete the ungraded code cells that mention `word`."""
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.metadata.get("nbgrader") or word not in c.source]
     return nb
 
 
@@ -140,8 +146,11 @@ def build_class(notebooks):
     students["cheat_capture"] = {NOTEBOOK: solved_nb(NOTEBOOK), NOTEBOOK2: capture}
     students["missing_nb1"] = {NOTEBOOK2: solved_nb(NOTEBOOK2), NOTEBOOK3: solved_nb(NOTEBOOK3)}
     students["crash_exit"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward", CRASHES["exit"])}
+    # notebook 3 reaches the looping tanh_forward through ACTIVATIONS (its tanh experiments deleted, as a student
+    # might, so the batch does not wait out their timeouts)
     students["crash_loop"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "tanh_forward",
-                                              function_source("tanh_forward", "(x)", CRASHES["infinite_loop"]))}
+                                              function_source("tanh_forward", "(x)", CRASHES["infinite_loop"])),
+                              NOTEBOOK3: without_experiments(solved_nb(NOTEBOOK3), "tanh")}
     students["crash_kill_grader"] = {NOTEBOOK: append_to(solved(release_nb, source_nb), "relu_forward",
                                                         CRASHES["kill_grader"])}
     students["crash_swallow"] = {NOTEBOOK: plant(solved(release_nb, source_nb), "svm_loss",
@@ -156,7 +165,9 @@ def build_class(notebooks):
                                                         "hidden_relu_forward")}
     students["moved_cells"] = {NOTEBOOK: move(move(solved(release_nb, source_nb), "hidden_relu_forward", "relu_forward"),
                                               "check_affine_forward", "rel_error")}
-    students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}
+    students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}  # graded as 01_layers.ipynb
+    students["renamed_twice"] = {"01_layers (1).ipynb": solved(release_nb, source_nb),  # which one? not graded
+                                 "01_layers-Copy1.ipynb": solved(release_nb, source_nb)}
     return students
 
 

@@ -24,7 +24,7 @@ from autograder.reports.export import export
 from autograder.reports.feedback import feedback
 from autograder.scheduling.grade import grade
 from autograder.hidden.mistakes import all_mistakes
-from autograder.course.settings import nbgrader_config
+from autograder.course.folder.settings import nbgrader_config
 from autograder.commands.simulate import plant_mistake, solved, submit
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, REPO, copy_course
@@ -35,6 +35,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 SCREENSHOTS = REPO / ".backprop-lab" / "screenshots"
 MARKER = "END OF NOTEBOOK REACHED"
 DOUT_MASK = next(m for m in all_mistakes() if m.slug == "relu_backward__dout_mask")
+SVM_SUMMED = next(m for m in all_mistakes() if m.slug == "svm_loss__summed")
 
 
 def shot(page, request):
@@ -225,9 +226,10 @@ def test_a_plot_renders_as_an_image_in_notebook_2(page, lab, request):
 
 @pytest.fixture(scope="module")
 def graded_course(course, all_notebooks, tmp_path_factory):
-    """A course with one graded student whose notebook 1 has relu_backward wrong."""
+    """A course with one graded student whose notebook 1 has relu_backward and svm_loss wrong."""
     root = copy_course(course, tmp_path_factory.mktemp("instructor"))
-    submit(root, "ada", ASSIGNMENT, {NOTEBOOK: plant_mistake(solved(*all_notebooks[NOTEBOOK]), DOUT_MASK)})
+    mistaken = plant_mistake(plant_mistake(solved(*all_notebooks[NOTEBOOK]), DOUT_MASK), SVM_SUMMED)
+    submit(root, "ada", ASSIGNMENT, {NOTEBOOK: mistaken})
     assert grade(root, ASSIGNMENT, ["ada"], timeout=10, show_progress=False, workers=1) == {"ada": ""}
     return root
 
@@ -299,4 +301,33 @@ def test_feedback_html_shows_rendered_math_and_every_verdict_offline(page, grade
         assert verdict.splitlines()[0] in text, verdict
     assert "✘ relu_backward" in text and "dout > 0" in text
     page.locator("mfrac").first.scroll_into_view_if_needed()
+    shot(page, request)
+
+
+def test_feedback_verdict_lines_wrap_so_the_hint_is_in_sight(page, graded_course, request):
+    """At 1280 px every verdict block of the report fits its box (no sideways scrolling), and each failing
+    verdict's hint lies inside the visible width of the page."""
+    assert feedback(graded_course, ASSIGNMENT)["ada"] == ""
+    report = graded_course / "feedback" / "ada" / ASSIGNMENT / f"{NOTEBOOK[:-6]}.html"
+    page.goto(report.as_uri())
+    blocks = page.locator("div.output_area pre, .jp-OutputArea-output pre")  # nbgrader's classic template, or lab
+    sizes = blocks.evaluate_all("pres => pres.map(p => [p.innerText.slice(0, 60), p.scrollWidth, p.clientWidth])")
+    assert len(sizes) > 20
+    assert [size for size in sizes if size[1] > size[2]] == []
+    failing = blocks.filter(has_text="✘")
+    assert failing.count() >= 2
+    width = page.evaluate("document.documentElement.clientWidth")
+    for index in range(failing.count()):
+        block = failing.nth(index)
+        assert "Hint:" in block.inner_text()
+        box = block.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        hint = block.evaluate("""p => { const range = document.createRange(); const text = p.firstChild;
+            const at = p.textContent.indexOf('Hint:'); let node = p, offset = at;
+            const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) { node = walker.currentNode; if (offset < node.length) break; offset -= node.length; }
+            range.setStart(node, offset); range.setEnd(node, Math.min(node.length, offset + 5));
+            const r = range.getBoundingClientRect(); return [r.left, r.right]; }""")
+        assert 0 <= hint[0] < hint[1] <= width, hint
+    failing.first.scroll_into_view_if_needed()
     shot(page, request)

@@ -47,7 +47,7 @@ def scheduler():
 def postgres_course(graded, tmp_path, database_url, students):
     """A copy of the suite's released course whose gradebook is a PostgreSQL database (no gradebook.db at
     all, so nothing can fall back to SQLite), with the given students' submissions."""
-    from autograder.course.settings import nbgrader_api
+    from autograder.course.folder.settings import nbgrader_api
 
     root = copy_course(graded.course, tmp_path)
     (root / "gradebook.db").unlink()
@@ -202,7 +202,8 @@ def test_an_unreachable_scheduler_or_gradebook_fails_fast_and_grades_nobody(cour
 
 def test_a_rerun_grades_only_new_or_changed_submissions_unless_forced(course, notebooks, tmp_path):
     root = copy_course(course, tmp_path)
-    submit(root, "renamed", ASSIGNMENT, {"01_layers (1).ipynb": solved(*notebooks)})  # no kernel needed: fast
+    submit(root, "renamed", ASSIGNMENT, {"01_layers (1).ipynb": solved(*notebooks),  # two candidates: not graded,
+                                         "01_layers-Copy1.ipynb": solved(*notebooks)})  # so no kernel: fast
     first = grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1)
     assert list(first) == ["renamed"] and "none of fcnet's notebooks" in first["renamed"]
     assert grade(root, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, workers=1) == {}
@@ -214,7 +215,7 @@ def test_a_rerun_grades_only_new_or_changed_submissions_unless_forced(course, no
 
 def test_a_second_grading_run_on_a_course_is_refused(course, tmp_path):
     from autograder.scheduling.batch import one_batch_at_a_time
-    from autograder.course.folder import CourseError
+    from autograder.course.folder.folder import CourseError
 
     root = copy_course(course, tmp_path)
     with one_batch_at_a_time(root, ASSIGNMENT):

@@ -1,4 +1,5 @@
 """Grading with real nbgrader, real kernels and the verdicts judged in the grader's process."""
+import json
 import time
 from assignments.tasks import TASKS
 from autograder.scheduling.grade import grade
@@ -155,6 +156,17 @@ def test_crashes_and_endless_loops_are_graded_with_a_reason_and_the_batch_goes_o
     assert graded.cells("solution")["hidden_svm_loss"][0] == 3
 
 
+def test_a_function_that_never_returns_costs_the_objects_calling_it_nothing(graded):
+    """crash_loop's tanh_forward loops forever; her FullyConnectedNet reaches it through ACTIVATIONS. Its own
+    run is stopped within its share of the cell's time, the run with stand-ins decides: full marks, and no
+    cell of notebook 3 ran into the cell timeout."""
+    cells = graded.cells("crash_loop", NOTEBOOK3)
+    assert all(cells[g][0] == cells[g][1] for g in graded.tested(NOTEBOOK3)), cells
+    assert all("time limit" not in message for _, _, message in cells.values())
+    looped = graded.cells("crash_loop", NOTEBOOK)["hidden_tanh_forward"]
+    assert looped[0] == 0 and "time limit" in looped[2]  # its own object still fails, and says why
+
+
 def test_deleted_test_cells_are_restored_and_graded(graded):
     cells = graded.cells("deleted_cells")
     assert cells["hidden_relu_forward"][0] == cells["hidden_relu_forward"][1]
@@ -188,10 +200,28 @@ def test_cells_dragged_out_of_order_are_graded_in_the_notebooks_order(graded):
             grade_id
 
 
-def test_a_renamed_notebook_is_explained(graded):
-    score, _, message = graded.cells("renamed", NOTEBOOK)["hidden_rel_error"]
-    assert score == 0 and "was not submitted (found 01_layers (1).ipynb" in message
-    assert "found: 01_layers (1).ipynb" in graded.outcomes["renamed"]
+def test_a_renamed_notebook_is_graded_under_its_released_name_and_says_so(graded):
+    """`01_layers (1).ipynb`, the only notebook carrying 01_layers' graded cells: graded like the solution, and
+    every verdict, row and the JSON export say so."""
+    note = "submitted as 01_layers (1).ipynb, graded as 01_layers.ipynb"
+    cells, solution = graded.cells("renamed", NOTEBOOK), graded.cells("solution", NOTEBOOK)
+    assert cells and {g: cells[g][0] for g in cells} == {g: solution[g][0] for g in cells}
+    assert all(cells[g][2] == note for g in graded.tested(NOTEBOOK)), cells
+    assert all(note in message for _, _, message in cells.values())
+    assert graded.outcomes["renamed"] == ""
+    verdicts = [str(c.outputs) for c in graded.autograded("renamed").cells
+                if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("hidden_")]
+    assert verdicts and all(f"(judged by the grader) ({note})" in verdict for verdict in verdicts)
+    summary = json.loads((graded.course / "exports" / ASSIGNMENT / "renamed.json").read_text())
+    assert summary["renamed"] == {"01_layers.ipynb": "01_layers (1).ipynb"}
+
+
+def test_two_candidates_for_one_notebook_are_explained_and_not_guessed(graded):
+    score, _, message = graded.cells("renamed_twice", NOTEBOOK)["hidden_rel_error"]
+    assert score == 0 and "01_layers.ipynb was not submitted (found 01_layers (1).ipynb, 01_layers-Copy1.ipynb: " \
+        "notebooks must keep their released names)" == message
+    assert "found: 01_layers (1).ipynb, 01_layers-Copy1.ipynb" in graded.outcomes["renamed_twice"]
+    assert not (graded.course / "submitted" / "renamed_twice" / ASSIGNMENT / "01_layers.ipynb").exists()
 
 
 def test_regrading_gives_identical_scores_and_seed(graded):

@@ -154,86 +154,76 @@ MESSAGES = {
         'of shape (3, 5), rows offset from -1000 to 1000, and y of shape (3,)). Hint: your loss counts negative '
         'margins too: a wrong class more than 1 below the correct one costs nothing, so take max(0, margin)'),
     'TwoLayerNet__no_relu': (
-        'TwoLayerNet: `scores` differs at index (0, 2): got 5.00515, expected 0.0715531 (relative error '
-        '6.9e+01) (case 1 of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), '
-        'reg 0.595; with stand-ins for the other graded objects it calls). Hint: your scores match a net '
-        'without the ReLU between the two affine layers'),
+        'TwoLayerNet: `scores` differs at index (1, 2): got 8.82682, expected -1.22888 (relative error 8.2e+00) '
+        '(case 1 of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg '
+        '0.595). Hint: your scores match a net without the ReLU between the two affine layers'),
     'TwoLayerNet__reg_no_half': (
-        'TwoLayerNet: `loss` differs: got 39.268, expected 23.0553 (relative error 7.0e-01) (case 1 of 3: a new '
-        'net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with stand-ins for '
-        'the other graded objects it calls). Hint: your loss matches an L2 term without the 0.5: use 0.5 * reg '
-        '* sum(W**2), whose gradient is reg * W'),
+        'TwoLayerNet: `loss` differs: got 34.14, expected 17.9272 (relative error 9.0e-01) (case 1 of 3: a new '
+        'net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: your loss '
+        'matches an L2 term without the 0.5: use 0.5 * reg * sum(W**2), whose gradient is reg * W'),
     'TwoLayerNet__reg_biases': (
-        'TwoLayerNet: `loss` differs: got 23.3931, expected 23.0553 (relative error 1.5e-02) (case 1 of 3: a '
-        'new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with stand-ins '
-        'for the other graded objects it calls). Hint: your loss matches regularising the biases too; the L2 '
-        'term covers the weights W1 and W2 only'),
+        'TwoLayerNet: `loss` differs: got 18.2651, expected 17.9272 (relative error 1.9e-02) (case 1 of 3: a '
+        'new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: your '
+        'loss matches regularising the biases too; the L2 term covers the weights W1 and W2 only'),
     'TwoLayerNet__reg_one_weight': (
-        'TwoLayerNet: `loss` differs: got 17.1519, expected 23.0553 (relative error 2.6e-01) (case 1 of 3: a '
-        'new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with stand-ins '
-        'for the other graded objects it calls). Hint: your loss matches regularising only W1; the L2 term '
-        'covers both weight matrices'),
+        'TwoLayerNet: `loss` differs: got 12.0239, expected 17.9272 (relative error 3.3e-01) (case 1 of 3: a '
+        'new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: your '
+        'loss matches regularising only W1; the L2 term covers both weight matrices'),
     'TwoLayerNet__loss_summed': (
-        'TwoLayerNet: `loss` differs: got 36.7405, expected 23.0553 (relative error 5.9e-01) (case 1 of 3: a '
-        'new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with stand-ins '
-        'for the other graded objects it calls). Hint: your loss matches summing over the examples; average the '
-        'data loss (and its gradient) over N'),
+        'TwoLayerNet: `loss` differs: got 21.3563, expected 17.9272 (relative error 1.9e-01) (case 1 of 3: a '
+        'new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: your '
+        'loss matches summing over the examples; average the data loss (and its gradient) over N'),
     'TwoLayerNet__grad_keys': (
         "TwoLayerNet: `grads keys` is ['dW1', 'dW2', 'db1', 'db2'], expected ['W1', 'W2', 'b1', 'b2'] (case 1 "
-        'of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with '
-        'stand-ins for the other graded objects it calls). Hint: grads must use the same keys as params: W1, '
-        'b1, W2, b2'),
+        'of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: '
+        'grads must use the same keys as params: W1, b1, W2, b2'),
     'TwoLayerNet__grad_without_reg': (
-        'TwoLayerNet: `grad:W1` differs at index (4, 4): got -2.12314, expected -3.29587 (relative error '
-        '3.6e-01) (case 1 of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), '
-        'reg 0.595; with stand-ins for the other graded objects it calls). Hint: your loss includes the L2 term '
-        'but your gradients do not: add reg * W1 and reg * W2 to dW1 and dW2'),
+        'TwoLayerNet: `grad:W1` differs at index (4, 4): got -0.0927889, expected -1.26552 (relative error '
+        '9.3e-01) (case 1 of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), '
+        'reg 0.595). Hint: your loss includes the L2 term but your gradients do not: add reg * W1 and reg * W2 '
+        'to dW1 and dW2'),
     'TwoLayerNet__rand_init': (
         "TwoLayerNet: a new net's weights take both signs, with a spread within a factor 2 of weight_scale: not "
         'so (W1 std / weight_scale 0.288, W2 std / weight_scale 0.28) (case 1 of 3: a new net with weight_scale '
-        '0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with stand-ins for the other graded '
-        'objects it calls). Hint: your weights look uniform on [0, weight_scale): draw them with '
-        'np.random.randn (normal, mean 0), not np.random.rand'),
+        '0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: your weights look uniform on [0, '
+        'weight_scale): draw them with np.random.randn (normal, mean 0), not np.random.rand'),
     'TwoLayerNet__wrong_scale': (
         "TwoLayerNet: a new net's weights take both signs, with a spread within a factor 2 of weight_scale: not "
         'so (W1 std / weight_scale 16.6, W2 std / weight_scale 16.4) (case 1 of 3: a new net with weight_scale '
-        '0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with stand-ins for the other graded '
-        'objects it calls). Hint: the spread of your weights does not follow weight_scale: multiply '
-        'np.random.randn(...) by weight_scale itself'),
+        '0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: the spread of your weights does '
+        'not follow weight_scale: multiply np.random.randn(...) by weight_scale itself'),
     'TwoLayerNet__nonzero_biases': (
         'TwoLayerNet: b1 is 174 zeros: not so (W1 std / weight_scale 0.996, W2 std / weight_scale 0.975) (case '
-        '1 of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595; with '
-        'stand-ins for the other graded objects it calls). Hint: biases should start at zero: np.zeros(...)'),
+        '1 of 3: a new net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). '
+        'Hint: biases should start at zero: np.zeros(...)'),
     'Affine__stale': (
-        "Affine: `out after params['W'] is rebound` differs at index (0, 0): got 3.72733, expected -2.60609 "
-        "(relative error 2.4e+00) (case 1 of 3: params['W'] of shape (4, 2), x of shape (2, 2, 2) and dout of "
-        'shape (2, 2); with stand-ins for the other graded objects it calls). Hint: your layer keeps the arrays '
-        "it was built with, so a training step that rebinds params['W'] never reaches it; read params[w_name] "
-        'at every forward'),
+        "Affine: `out after params['W'] is rebound` differs at index (0, 0): got 3.19932, expected -3.1341 "
+        "(relative error 2.0e+00) (case 1 of 3: params['W'] of shape (4, 2), x of shape (2, 2, 2) and dout of "
+        'shape (2, 2)). Hint: your layer keeps the arrays it was built with, so a training step that rebinds '
+        "params['W'] never reaches it; read params[w_name] at every forward"),
     'SoftmaxWithLoss__ignores_dout': (
-        'SoftmaxWithLoss: `backward(dout)` differs at index (3, 1): got -0.735378, expected -2.80558 (relative '
-        'error 7.4e-01) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.82; with stand-ins for '
-        'the other graded objects it calls). Hint: your backward ignores dout: return dscores * dout, so an '
-        'objective that scales the loss scales its gradient too'),
+        'SoftmaxWithLoss: `backward(dout)` differs at index (3, 1): got -0.166449, expected -0.635029 (relative '
+        'error 7.4e-01) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.82). Hint: your '
+        'backward ignores dout: return dscores * dout, so an objective that scales the loss scales its gradient '
+        'too'),
     'SoftmaxWithLoss__scales_in_place': (
-        'SoftmaxWithLoss: `backward() after it` differs at index (3, 1): got -2.80558, expected -0.735378 '
-        '(relative error 2.8e+00) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.82; with '
-        'stand-ins for the other graded objects it calls). Hint: your backward scales the stored dscores in '
-        'place, so the next call starts from a scaled array: return a new array, self.dscores * dout'),
+        'SoftmaxWithLoss: `backward() after it` differs at index (3, 1): got -0.635029, expected -0.166449 '
+        '(relative error 2.8e+00) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.82). Hint: '
+        'your backward scales the stored dscores in place, so the next call starts from a scaled array: return '
+        'a new array, self.dscores * dout'),
     'SoftmaxWithLoss__divides_by_n': (
-        'SoftmaxWithLoss: `backward(dout)` differs at index (3, 1): got -0.467596, expected -2.80558 (relative '
-        'error 8.3e-01) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.82; with stand-ins for '
-        'the other graded objects it calls). Hint: your gradient is N times too small: softmax_loss already '
-        'divides dscores by N, so backward only multiplies by dout'),
+        'SoftmaxWithLoss: `backward(dout)` differs at index (3, 1): got -0.105838, expected -0.635029 (relative '
+        'error 8.3e-01) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.82). Hint: your '
+        'gradient is N times too small: softmax_loss already divides dscores by N, so backward only multiplies '
+        'by dout'),
     'LayerNet__loss_without_reg': (
-        'LayerNet: `loss` differs: got 35.095, expected 49.6486 (relative error 2.9e-01) (case 1 of 3: X of '
-        'shape (3, 4), y of shape (3,), reg 0.503; with stand-ins for the other graded objects it calls). Hint: '
-        'your loss leaves out the L2 term 0.5 * reg * (sum W1**2 + sum W2**2) that gradient() differentiates'),
+        'LayerNet: `loss` differs: got 3.74706, expected 18.3007 (relative error 8.0e-01) (case 1 of 3: X of '
+        'shape (3, 4), y of shape (3,), reg 0.503). Hint: your loss leaves out the L2 term 0.5 * reg * (sum '
+        'W1**2 + sum W2**2) that gradient() differentiates'),
     'LayerNet__gradient_without_reg': (
-        'LayerNet: `gradient:W1` differs at index (0, 3): got 9.00277, expected 10.2232 (relative error '
-        '1.2e-01) (case 1 of 3: X of shape (3, 4), y of shape (3,), reg 0.503; with stand-ins for the other '
-        'graded objects it calls). Hint: gradient() leaves out the gradient reg * W of the L2 term that loss() '
-        'includes'),
+        'LayerNet: `gradient:W1` differs at index (0, 3): got -0.13911, expected 1.08129 (relative error '
+        '1.1e+00) (case 1 of 3: X of shape (3, 4), y of shape (3,), reg 0.503). Hint: gradient() leaves out the '
+        'gradient reg * W of the L2 term that loss() includes'),
     'train_gd__ascent': (
         'train_gd: `losses` differs at index (6,): got 32.9956, expected 0.0205467 (relative error 1.6e+03) '
         '(case 1 of 3: a scripted model on 24 rows, learning_rate 0.742, 7 iterations). Hint: your parameters '
@@ -252,34 +242,31 @@ MESSAGES = {
         'and targets of shape (4, 2)). Hint: your loss matches averaging over all N * K entries; average over '
         'the N rows only'),
     'FullyConnectedNet__reg_biases': (
-        'FullyConnectedNet: `loss` differs: got 2.08828, expected 1.81012 (relative error 1.5e-01) (case 1 of '
-        '5: a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), softmax loss, X of '
-        'shape (4, 2, 2), reg 0.314; with stand-ins for the other graded objects it calls). Hint: your loss '
-        'matches regularising the biases too; the L2 term covers the weights W1, ..., WL only'),
+        'FullyConnectedNet: `loss` differs: got 2.98515, expected 2.707 (relative error 1.0e-01) (case 1 of 5: '
+        'a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), softmax loss, X of shape '
+        '(4, 2, 2), reg 0.314). Hint: your loss matches regularising the biases too; the L2 term covers the '
+        'weights W1, ..., WL only'),
     'FullyConnectedNet__reg_one_weight': (
-        'FullyConnectedNet: `loss` differs: got 0.876384, expected 1.81012 (relative error 5.2e-01) (case 1 of '
-        '5: a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), softmax loss, X of '
-        'shape (4, 2, 2), reg 0.314; with stand-ins for the other graded objects it calls). Hint: your loss '
-        "matches an L2 term on the first layer's weights only; add 0.5 * reg * sum(W**2) for every layer inside "
-        'the loop'),
+        'FullyConnectedNet: `loss` differs: got 1.77326, expected 2.707 (relative error 3.4e-01) (case 1 of 5: '
+        'a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), softmax loss, X of shape '
+        "(4, 2, 2), reg 0.314). Hint: your loss matches an L2 term on the first layer's weights only; add 0.5 * "
+        'reg * sum(W**2) for every layer inside the loop'),
     'FullyConnectedNet__first_activation': (
-        'FullyConnectedNet: `scores` differs at index (0, 1): got 0.961795, expected 0.206626 (relative error '
-        '3.7e+00) (case 1 of 5: a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), '
-        'softmax loss, X of shape (4, 2, 2), reg 0.314; with stand-ins for the other graded objects it calls). '
-        "Hint: your scores match using the first hidden layer's activation in every layer; layer l uses "
-        'self.activations[l - 1]'),
+        'FullyConnectedNet: `scores` differs at index (1, 0): got -0.243506, expected 0.95617 (relative error '
+        '1.3e+00) (case 1 of 5: a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), '
+        "softmax loss, X of shape (4, 2, 2), reg 0.314). Hint: your scores match using the first hidden layer's "
+        'activation in every layer; layer l uses self.activations[l - 1]'),
     'FullyConnectedNet__activation_after_last': (
-        'FullyConnectedNet: `scores` differs at index (3, 1): got 0.385094, expected 0.626266 (relative error '
-        '3.9e-01) (case 1 of 5: a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), '
-        'softmax loss, X of shape (4, 2, 2), reg 0.314; with stand-ins for the other graded objects it calls). '
-        'Hint: your scores match applying the last hidden activation after the last affine layer too; the '
-        'scores come straight out of affine L'),
+        'FullyConnectedNet: `scores` differs at index (1, 0): got 0.742564, expected 0.95617 (relative error '
+        '2.2e-01) (case 1 of 5: a new float32 net with weight_scale 0.00157, then 3 layers (sigmoid, tanh), '
+        'softmax loss, X of shape (4, 2, 2), reg 0.314). Hint: your scores match applying the last hidden '
+        'activation after the last affine layer too; the scores come straight out of affine L'),
     'FullyConnectedNet__no_dtype': (
         'FullyConnectedNet: every parameter is float32 when dtype=np.float32: not so (W1 std / weight_scale '
         '1.01, W2 std / weight_scale 0.994, W3 std / weight_scale 0.992) (case 1 of 5: a new float32 net with '
-        'weight_scale 0.00157, then 3 layers (sigmoid, tanh), softmax loss, X of shape (4, 2, 2), reg 0.314; '
-        'with stand-ins for the other graded objects it calls). Hint: your parameters are float64 when '
-        'dtype=np.float32 was asked for: cast each one with .astype(dtype)'),
+        'weight_scale 0.00157, then 3 layers (sigmoid, tanh), softmax loss, X of shape (4, 2, 2), reg 0.314). '
+        'Hint: your parameters are float64 when dtype=np.float32 was asked for: cast each one with '
+        '.astype(dtype)'),
     'sgd__ascent': (
         'sgd: `w after step 1` differs at index (2, 0): got -0.595083, expected -0.578058 (relative error '
         '2.9e-02) (case 1 of 3: w and dw of shape (3, 2), the default hyperparameters; 3 steps, taking turns '
@@ -412,7 +399,7 @@ HELD_OUT_MESSAGES = {
         'dout and cache of shape (5, 4, 3))'),
     'Relu.backward writes into dout': (
         'Relu: the input `dout` was changed in place; work on a copy or build new arrays (case 1 of 3: x and '
-        'dout of shape (4, 3); with stand-ins for the other graded objects it calls)'),
+        'dout of shape (4, 3))'),
     'np.exp(scores) / sum, no shift': (
         'softmax_loss: `loss` contains NaN (case 1 of 3: scores of shape (8, 4), rows offset from -1000 to '
         "1000, and y of shape (8,)). Hint: large scores overflow exp(): subtract each row's max from the scores "
@@ -468,12 +455,13 @@ def test_outputs_are_recorded_as_snapshots():
 
 
 def test_no_hint_for_a_bug_no_mistake_explains():
+    """Neither a known mistake nor a plain relation (diagnoses.py: a factor 1.5 is no sign, batch size or 2)."""
     def softmax_doubled_gradient(scores, y):
         shifted = scores - scores.max(axis=1, keepdims=True)
         probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
         loss = -np.log(probs[np.arange(len(y)), y]).mean()
         probs[np.arange(len(y)), y] -= 1
-        return loss, 2 * probs / len(y)
+        return loss, 1.5 * probs / len(y)
 
     def sgd_double_step(w, dw, config=None):
         config = {} if config is None else config
@@ -524,7 +512,9 @@ def test_a_wrong_accuracy_reads_as_a_count_against_a_percentage():
     exec(solution_source("LayerNet").replace(*layer_net), namespace)
     assert graded("LayerNet", namespace, SEED).message == (
         "LayerNet: `accuracy` differs: got 2, expected 33.33% (relative error 5.0e+00) (case 2 of 3: X of shape "
-        "(6, 4), y of shape (6,), reg 0.341; with stand-ins for the other graded objects it calls)")
+        "(6, 4), y of shape (6,), reg 0.341). Hint: "
+        "`accuracy` is exactly N times the expected one (N = 6, the batch size): it is summed over the batch where "
+        "the mean belongs, or a division by N is missing")
 
 
 def test_most_held_out_mistakes_are_named():

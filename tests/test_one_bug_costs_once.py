@@ -225,3 +225,54 @@ def test_a_stub_called_from_the_same_notebook_is_named():
     with pytest.raises(StudentError) as failure:
         invoke("adam", namespace["adam"], 1, 2)
     assert str(failure.value) == "adam raised NotImplementedError: it is still a stub; write its code and run its cell"
+
+
+# --- code that never returns ---------------------------------------------------------------------------
+
+LOOP = "def {name}({args}):\n    while True:\n        pass\n"
+
+
+def collected_with_a_budget(name, namespace, monkeypatch, cell_timeout=4):
+    """(Judgement, seconds) of task `name` collected as the probe does in a grading kernel whose cells may run
+    `cell_timeout` seconds (the grader passes that in the kernel's environment)."""
+    import time
+    from assignments.probe import collect
+    from assignments.tasks.budget import CELL_TIMEOUT_VARIABLE
+    monkeypatch.setenv(CELL_TIMEOUT_VARIABLE, str(cell_timeout))
+    start = time.perf_counter()
+    with quietly():
+        cases = collect(name, namespace, SEED)
+    return verify(name, SEED, cases), time.perf_counter() - start
+
+
+def test_a_notebook_one_function_that_never_returns_costs_the_fully_connected_net_nothing(monkeypatch):
+    """The own run hangs in the student's tanh_forward (reached through ACTIVATIONS): stopped after a share of
+    the cell's time, once for all cases; the run with stand-ins decides. The cell stays well within its
+    timeout."""
+    from autograder.hidden.solutions import solution_source
+    namespace = solution_namespace()
+    exec(LOOP.format(name="tanh_forward", args="x"), namespace)
+    exec(solution_source("FullyConnectedNet"), namespace)  # its ACTIVATIONS table holds the looping function
+    judgement, seconds = collected_with_a_budget("FullyConnectedNet", namespace, monkeypatch)
+    assert judgement.passed == judgement.total, judgement.message
+    assert seconds < 4 * 0.5 + 1
+
+
+def test_an_object_that_never_returns_itself_fails_with_a_clear_message(monkeypatch):
+    namespace = solution_namespace()
+    exec("class TwoLayerNet:\n    def __init__(self, *args, **kwargs):\n        self.params = {}\n"
+         "    def loss(self, X, y=None):\n        while True:\n            pass\n", namespace)
+    judgement, seconds = collected_with_a_budget("TwoLayerNet", namespace, monkeypatch)
+    assert judgement.passed == 0 and seconds < 4 * 0.5 + 1
+    assert judgement.message.startswith(
+        "TwoLayerNet did not finish within 1 s: it was still running `TwoLayerNet.loss` (an endless loop?) (case 1 "
+        "of 3: ")
+
+
+def test_a_budget_leaves_no_timer_behind(monkeypatch):
+    import signal
+    namespace = solution_namespace()
+    handler = signal.getsignal(signal.SIGALRM)
+    judgement, _ = collected_with_a_budget("Relu", namespace, monkeypatch)
+    assert judgement.passed == judgement.total
+    assert signal.getsignal(signal.SIGALRM) == handler and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from ..isolation.renamed import SUFFIX as RENAMED_SUFFIX
 from ..isolation.sandbox import Limits
 from ..isolation.submission import SUFFIX as SET_ASIDE_SUFFIX
 from .gradebook import gradebook_url
@@ -27,7 +28,8 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
     c.CourseDirectory.root = root
     c.CourseDirectory.course_id = "backprop-lab"
     c.CourseDirectory.db_url = db_url or gradebook_url(root)
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*" + SET_ASIDE_SUFFIX]
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*" + SET_ASIDE_SUFFIX,
+                                "*" + RENAMED_SUFFIX]
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored and graded, not lost
     c.Execute.timeout = timeout
     c.SandboxedExecute.course_root = root
@@ -54,7 +56,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
         "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
-    c.GenerateFeedback.exporter_class = "autograder.reports.offline_math.OfflineMathHTMLExporter"  # no CDN at view time
+    c.GenerateFeedback.exporter_class = "autograder.reports.report_html.FeedbackHTMLExporter"  # no CDN at view time; lines wrap
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
         "autograder.judging.preprocessors.HideGraderDetails",

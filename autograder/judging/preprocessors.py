@@ -26,6 +26,7 @@ from assignments.tasks import self_check_seed
 
 from ..hidden.solutions import use_course
 from ..isolation.kernel import GradingKernelManager, copy_submission, kernel_environment
+from ..isolation.renamed import renamed_from, renamed_note
 from ..isolation.sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
 from ..isolation.submission import SubmissionError, linked_path, unsafe_entries
 from .cell_order import moved_note
@@ -66,8 +67,11 @@ class SandboxedExecute(Execute):
         linked = links_in_submission(self.course_root, info["student"], info["assignment"], info["notebook"])
         seed = student_seed(course_secret(self.course_root), info["assignment"], info["student"], info["notebook"])
         record = nb.metadata.setdefault(METADATA_KEY, {})
+        original = renamed_from(Path(self.course_root, "submitted", info["student"], info["assignment"]),
+                                info["notebook"])
         record.update({"seed": seed, "stopped": "", "sandbox": "on" if self.sandboxed else "off",
-                       "limits": self.limits.describe(), "limit_hit": ""})
+                       "limits": self.limits.describe(), "limit_hit": "",
+                       "renamed": renamed_note(original, info["notebook"]) if original else ""})
 
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
@@ -79,7 +83,7 @@ class SandboxedExecute(Execute):
             install_kit(work)
             home = "/tmp" if self.sandboxed else str(Path(scratch, "home"))
             try:
-                with self.setup_kernel(env=kernel_environment(seed, home), stdout=subprocess.DEVNULL,
+                with self.setup_kernel(env=kernel_environment(seed, home, self.timeout), stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL):
                     for index, cell in enumerate(self.nb.cells):
                         self.run_cell(cell, index, record)
@@ -225,12 +229,14 @@ class JudgeOutputs(NbGraderPreprocessor):
 
 
 def with_layout_notes(judgement, grade_id, record):
-    """The judgement, saying whether the cell or its solution had been pasted twice or moved."""
+    """The judgement, saying whether the cell or its solution had been pasted twice or moved, and whether the
+    notebook was submitted under another name."""
     found = cell_task(grade_id)
     if not found:
         return judgement
     notes = [note for note in (duplicate_note(grade_id, found[1], record.get("duplicates", {})),
-                               moved_note(grade_id, found[1], record.get("moved", []))) if note]
+                               moved_note(grade_id, found[1], record.get("moved", [])), record.get("renamed", ""))
+             if note]
     if not notes:
         return judgement
     message = "; ".join(([judgement.message] if judgement.message else []) + notes)

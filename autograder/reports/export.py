@@ -6,6 +6,7 @@ import nbformat
 
 from ..course.folder import require_course, submitted_students
 from ..course.settings import nbgrader_config
+from ..isolation.renamed import renamed_from, renamed_note
 from ..judging.verdicts import METADATA_KEY
 from ..scheduling.student import grading_status
 
@@ -73,6 +74,9 @@ def student_rows(gb, course_root, assignment, student, notebooks):
                 message = "awaiting manual grading"
             else:
                 message = "no answer was given" if score < max_score else ""
+            original = renamed_from(submitted.parent, notebook)
+            if original and renamed_note(original, notebook) not in message:  # cells without a verdict of ours
+                message = "; ".join(part for part in (message, renamed_note(original, notebook)) if part)
             rows.append({"student": student, "notebook": notebook, "grade_id": grade_id,
                          "score": "" if score is None else round(float(score), 2),
                          "max_score": round(float(max_score), 2), "message": message,
@@ -112,7 +116,11 @@ def export(course_root, assignment):
                        "score": round(sum(r["score"] for r in scored), 2),
                        "max_score": round(sum(r["max_score"] for r in rows), 2),
                        "sandbox": next((s for s in ("off", "on") if any(r["sandbox"] == s for r in rows)), ""),
-                       "set_aside": grading_status(course_root, assignment, student).get("set_aside", {}), "cells": rows}
+                       "set_aside": grading_status(course_root, assignment, student).get("set_aside", {}),
+                       "renamed": {f"{notebook}.ipynb": original for notebook in notebooks
+                                   for original in [renamed_from(course_root / "submitted" / student / assignment,
+                                                                 notebook)] if original},
+                       "cells": rows}
             (out / f"{student}.json").write_text(json.dumps(summary, indent=1) + "\n")
     with open(out / "grades.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)

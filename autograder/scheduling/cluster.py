@@ -20,6 +20,7 @@ from pathlib import Path
 from ..course.folder import CourseError
 from ..course.gradebook import assignment_duedate, assignment_layout, record_results, sqlite_url
 from ..course.settings import nbgrader_api, nbgrader_config
+from ..isolation.renamed import restore_renamed
 from ..isolation.submission import SUFFIX as SET_ASIDE_SUFFIX
 from ..isolation.submission import set_aside_unsafe
 from ..judging.seeds import course_secret
@@ -83,6 +84,7 @@ def grade_on_cluster(client, course_root, assignment, students, settings, progre
                     continue
                 folder = course_root / "submitted" / student / assignment
                 set_aside[student] = set_aside_unsafe(folder)  # links and devices stay here, unsent
+                restore_renamed(folder, course_root / "source" / assignment)  # here, so the export says so too
                 submission = pack({name: path for name, path in folder_entries(folder).items()
                                    if not name.endswith(SET_ASIDE_SUFFIX)})
                 key = f"backprop-lab-grade-{task_token(course_id, assignment, settings, submission)}-{student}"

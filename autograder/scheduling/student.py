@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 from ..course.settings import last_error_line
+from ..isolation.renamed import restore_renamed
 from ..isolation.sandbox import running_as_root, sandbox_uid
 from ..isolation.submission import linked_path, set_aside_unsafe
 from .batch import fingerprint
@@ -30,6 +31,7 @@ def grade_one(api, course_root, assignment, student):
         return refused
     set_aside = set_aside_unsafe(folder)
     unreadable = set_aside_unreadable(folder)
+    restore_renamed(folder, Path(course_root) / "source" / assignment)  # `01_layers (1).ipynb`, said in its verdicts
     try:
         result = api.autograde(assignment, student, force=True, create=True)
         error = "" if result["success"] else last_error_line(result)

@@ -8,6 +8,7 @@ from functools import partial
 
 import numpy as np
 
+from .diagnoses import diagnose
 from .readable import SETTING_DIGITS, quantity
 from .payload import Unusable
 from .tasks.standins import split
@@ -136,38 +137,55 @@ def judge(task, inputs, got_cases, expected_cases, mistakes=()):
     if not failures:
         return Judgement(total, total, "")
     index, (part, name, sentence) = failures[0]
+    got, expected, tolerances = got_cases[index], expected_cases[index], partial(task.tolerance, inputs[index])
+    hint, run = case_hint(got, expected, part, name, [(hint, cases[index]) for hint, cases in mistakes], tolerances,
+                          partial(diagnose, task.name, inputs=inputs[index]))
+    if run == 1 and part == 0:  # named only in the run with stand-ins: the stand-ins are the reason; say that run
+        their_expected = split(expected)[1]
+        part, (name, sentence) = 1, first_difference(split(got)[1] or {}, their_expected, tolerances(their_expected))
     named = sentence if sentence.startswith(task.name) else f"{task.name}: {sentence}"
     where = "; with stand-ins for the other graded objects it calls" if part else ""
     message = f"{named} (case {index + 1} of {total}: {task.describe(inputs[index])}{where})"
-    hint = case_hint(got_cases[index], expected_cases[index], part, name,
-                     [(hint, cases[index]) for hint, cases in mistakes], partial(task.tolerance, inputs[index]))
     if hint:
         message += f". Hint: {hint}"
     return Judgement(total - len(failures), total, message)
 
 
-def case_hint(got, expected, part, name, mistakes, tolerances):
-    """The hint for a failing case (see matching_mistake), matched on the run the failure was described from
-    (`part`, output `name`), and else, when that was the run with stand-ins, on the object's own run: an
-    object that computes everything itself (no notebook-1 calls) behaves like a mistake there only."""
+def case_hint(got, expected, part, name, mistakes, tolerances, diagnosis=None):
+    """(hint, run it was found in) for a failing case, or (None, None): a known mistake (see matching_mistake)
+    matched on the run the failure was described from (`part`, output `name`), else on the other run when
+    that failed too (an object that computes everything itself behaves like a mistake in its own run only;
+    one whose own run also carries a notebook-1 bug, in the run with stand-ins only). When no known mistake
+    explains either run, a generic diagnosis (diagnoses.py) of the same runs, if one fits:
+    diagnosis(name, got run, expected run, tolerances=...) -> sentence or None."""
     runs = [(part, name)]
-    if part:
-        own = first_difference(split(got)[0], split(expected)[0], tolerances(split(expected)[0]))
-        runs += [(0, own[0])] if own else []
+    if split(expected)[1] is not None:
+        other = 1 - part
+        failed = first_difference(split(got)[other] or {"error": "missing"}, split(expected)[other],
+                                  tolerances(split(expected)[other]))
+        runs += [(other, failed[0])] if failed else []
     for run, failing in runs:
         hint = matching_mistake(split(got)[run] or {}, split(expected)[run] or {}, failing,
                                 [(hint, split(theirs)[run] or {}) for hint, theirs in mistakes], tolerances)
         if hint:
-            return hint
-    return None
+            return hint, run
+    for run, failing in runs if diagnosis else ():
+        got_run, expected_run = split(got)[run] or {}, split(expected)[run] or {}
+        sentence = diagnosis(failing, got_run, expected_run, tolerances=tolerances(expected_run))
+        if sentence:
+            return sentence, run
+    return None, None
 
 
 def case_difference(got, expected, tolerances):
     """None when a case passes, else (part, output name, sentence), part 0 for the object's own run and 1
     for its run with stand-ins for notebook-1 functions. A case with a stand-in run passes when either run
-    agrees with what is expected of it (the stand-in run depends on the object's own code only), and a
-    failure is described from the stand-in run, which no notebook-1 bug can have caused. tolerances:
-    expected outputs -> {output name: (atol, rtol)}."""
+    agrees with what is expected of it (the stand-in run depends on the object's own code only). When both
+    fail, the failure is described from the student's own run (numbers they can reproduce) if that run shows
+    the object's mistake: its first differing output differs in the run with stand-ins too, or both runs
+    raised the same error. Otherwise the own run's failure may come from another object (a notebook-1 bug,
+    a function that never returns), and the run with stand-ins, which no other object can have caused, is
+    the one described. tolerances: expected outputs -> {output name: (atol, rtol)}."""
     own_got, their_got = split(got)
     own_expected, their_expected = split(expected)
     own = first_difference(own_got, own_expected, tolerances(own_expected))
@@ -175,9 +193,24 @@ def case_difference(got, expected, tolerances):
         return None
     if their_expected is None:
         return (0, *own)
-    theirs = first_difference(their_got or {"error": "the run with stand-ins is missing"}, their_expected,
-                              tolerances(their_expected))
-    return None if theirs is None else (1, *theirs)
+    their_got = their_got or {"error": "the run with stand-ins is missing"}
+    theirs = first_difference(their_got, their_expected, tolerances(their_expected))
+    if theirs is None:
+        return None
+    return (0, *own) if shows_in_both(own[0], own_got, their_got, their_expected, tolerances) else (1, *theirs)
+
+
+def shows_in_both(name, own_got, their_got, their_expected, tolerances):
+    """True when output `name`, the first to differ in the own run, also differs in the run with stand-ins
+    (or both runs raised the same error): the object's own mistake, not another object's."""
+    if name == "error":
+        return their_got.get("error") == own_got["error"]
+    if name not in their_expected or "error" in their_got:
+        return False
+    if name not in their_got:
+        return True  # missing from both runs
+    tolerance = tolerances(their_expected).get(name, EXACT)
+    return compare_values(name, their_got[name], their_expected[name], tolerance) is not None
 
 
 def matching_mistake(got, expected, name, mistakes, tolerances):

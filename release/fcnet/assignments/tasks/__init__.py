@@ -6,6 +6,7 @@ exactly the same inputs and produce comparable outputs.
 """
 import copy
 import time
+from contextlib import nullcontext
 import traceback
 import zlib
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import numpy as np
 
 from ..environment import numpy_note
 from ..tolerances import exact
+from .budget import Overtime, hung_message
 
 FIXTURE_SEED = 20261128  # public: the visible self-checks always use these inputs, whose answers ship in the kit
 
@@ -70,27 +72,37 @@ class Task:
         return [self.make_inputs(np.random.default_rng([seed, stream, i]), i) for i in range(self.n_cases)]
 
 
-def run_case(task, namespace, inputs):
+def run_case(task, namespace, inputs, budget=None):
     """Run one case on a namespace -> {output: value}, plus `input:<name>` as left after the call (the judge
     reports an input changed in place before any value), plus the same again with the stand-ins' prefix
     for a run with stand-ins for the task's notebook-1 functions.
 
+    budget: a RunBudget (budget.py) that times each run of a task with stand-ins, so that a run hanging in
+    another object (the own run, inside a notebook-1 function) leaves the run with stand-ins to decide.
     Never raises: a failure becomes {"error": message}.
     """
     from .standins import PREFIX, stand_ins
-    outputs = run_once(task, namespace, inputs)
+    budget = budget if task.stand_ins else None
+    outputs = run_once(task, namespace, inputs, budget, "own")
     if task.stand_ins:
         with stand_ins(namespace, task.stand_ins):
-            outputs.update({PREFIX + key: value for key, value in run_once(task, namespace, inputs).items()})
+            their = run_once(task, namespace, inputs, budget, "with stand-ins")
+            outputs.update({PREFIX + key: value for key, value in their.items()})
     return outputs
 
 
-def run_once(task, namespace, inputs):
+def run_once(task, namespace, inputs, budget=None, kind="own"):
+    if budget is not None and kind in budget.hung:  # it hung in an earlier case: it would hang again
+        return {"error": budget.hung[kind]}
     args = copy.deepcopy(inputs)
     try:
-        # copies, so a later run (with stand-ins, or the next case) that writes into an array the student's
-        # code keeps cannot change what this run returned
-        outputs = {name: snapshot(value) for name, value in task.run(namespace, args).items()}
+        with budget.limit() if budget is not None else nullcontext():
+            # copies, so a later run (with stand-ins, or the next case) that writes into an array the student's
+            # code keeps cannot change what this run returned
+            outputs = {name: snapshot(value) for name, value in task.run(namespace, args).items()}
+    except Overtime as stop:
+        budget.hung[kind] = hung_message(task.name, budget.seconds, stop.where)
+        return {"error": budget.hung[kind]}
     except StudentError as error:
         return {"error": str(error)}
     except Exception as error:  # the task's own code tripped over a malformed return value
