@@ -2,8 +2,9 @@
 
 Nets of depth 1 to 4 get random sizes, a different activation in every hidden layer, non-zero biases,
 reg > 0 and inputs with two trailing axes. Update rules are run for several steps on two parameters at
-once, each starting from a given state (so state must persist in each parameter's own config, under its
-documented key and sign) and with one coordinate whose gradient is so small that epsilon decides its step.
+once, one from a fresh config (so the state the rule creates and stores shows) and one from a given state
+(so state must persist in each parameter's own config, under its documented key and sign), each with one
+coordinate whose gradient is so small that epsilon decides its step.
 Each task's `behaviours` says which case shows what. The Solver trains a scripted stand-in model whose loss and accuracy
 follow its parameters in a known way, so its histories can be compared exactly while its minibatches
 stay free to be drawn in any random order. Trained models are judged from their parameters.
@@ -158,10 +159,16 @@ HYPERPARAMETERS = {  # name -> (low, high) of a random setting; case 0 uses the 
 
 STATE = {"sgd": (), "sgd_momentum": ("velocity",), "rmsprop": ("cache",), "adam": ("m", "v", "t")}
 TINY = 1e-6  # the size of one coordinate's gradients: near epsilon's scale once squared and averaged
+FRESH, GIVEN = "a", "b"  # the parameter whose config starts without state, and the one that starts from a given state
+
+
+def labels(rule):
+    """(output label of the fresh parameter, of the given-state parameter)."""
+    return "w", ("a second parameter" if not STATE[rule] else f"w from a given {'/'.join(STATE[rule])}")
 
 
 def initial_state(rng, rule, tag, shape):
-    """The state a parameter's config starts from, under the documented keys (`velocity_a`, `t_b`, ...):
+    """The state a parameter's config starts from, under the documented keys (`velocity_b`, `t_b`, ...):
     non-zero, so reading it, its sign and where it is stored all show; tiny where the gradient is."""
     state = {"velocity": mixed_signs(rng, shape, scale=0.1), "m": mixed_signs(rng, shape, scale=0.5),
              "cache": rng.uniform(0.1, 2.0, size=shape), "v": rng.uniform(0.1, 2.0, size=shape),
@@ -172,21 +179,27 @@ def initial_state(rng, rule, tag, shape):
 
 
 def given_state(inputs, rule, tag):
-    """A parameter's starting state from the inputs, copied (so a rule may update it in place)."""
-    return {key: inputs[f"{key}_{tag}"].copy() if key != "t" else int(inputs[f"t_{tag}"]) for key in STATE[rule]}
+    """A parameter's starting state from the inputs, copied (so a rule may update it in place); none for the
+    fresh parameter."""
+    return {key: inputs[f"{key}_{tag}"].copy() if key != "t" else int(inputs[f"t_{tag}"]) for key in STATE[rule]
+            if f"{key}_{tag}" in inputs}
 
 
 def update_inputs(rule):
+    """Two parameters of random shapes, STEPS gradients each. The first starts from a fresh config (None in
+    case 0, so every default is used; the hyperparameters alone in the others), so the state the rule
+    creates on its first call (zeros, t = 0) and stores for the next shows; the second starts from a given
+    state, so reading it, its sign and its keys show."""
     def make(rng, case):
         shapes = [tuple(int(v) for v in rng.integers(2, 5, size=int(rng.integers(1, 3)))) for _ in range(2)]
         inputs = {}
-        for tag, shape in zip("ab", shapes):
+        for tag, shape in zip((FRESH, GIVEN), shapes):
             inputs[f"w_{tag}"] = mixed_signs(rng, shape)
             # gradients that change size and sign from step to step, so every piece of state shows
             dw = np.stack([mixed_signs(rng, shape, scale=10.0 ** rng.uniform(-1, 1)) for _ in range(STEPS)])
             dw.reshape(STEPS, -1)[:, 0] *= TINY
             inputs[f"dw_{tag}"] = dw
-            inputs.update(initial_state(rng, rule, tag, shape))
+        inputs.update(initial_state(rng, rule, GIVEN, shapes[1]))
         if case > 0:
             ranges = HYPERPARAMETERS[rule].items()
             inputs.update({name: np.array(rng.uniform(low, high)) for name, (low, high) in ranges})
@@ -202,14 +215,15 @@ def update_tolerance(rule):
     """w after step k = w0 + the sum of the steps so far; each step rounds at a few ulp of its terms:
     sgd lr |dw|; momentum mu |v| + lr |dw|; rmsprop the step itself (a ratio of positive terms); adam lr
     times the condition of its bias corrections 1 - beta^t, which lose ~1 / (1 - beta) ulp to cancellation.
-    Steps are read from the expected values (v = the last step; momentum's first from the given velocity)."""
+    Steps are read from the expected values (v = the last step; momentum's first from the given velocity,
+    or 0 on a fresh config)."""
     def tolerance(inputs, expected):
         setting = {**DEFAULTS, **({"learning_rate": ADAM_LEARNING_RATE} if rule == "adam" else {}),
                    **{name: float(value) for name, value in inputs.items() if value.ndim == 0}}
         lr = setting["learning_rate"]
         tolerances = {}
-        for tag, label in (("a", "w"), ("b", "a second parameter")):
-            previous, last_step = inputs[f"w_{tag}"], np.abs(inputs.get(f"velocity_{tag}", 0.0))  # given state
+        for tag, label in zip((FRESH, GIVEN), labels(rule)):
+            previous, last_step = inputs[f"w_{tag}"], np.abs(inputs.get(f"velocity_{tag}", 0.0))
             scale = np.abs(previous)
             for step in range(STEPS):
                 name = f"{label} after step {step + 1}"
@@ -228,18 +242,19 @@ def update_tolerance(rule):
 
 
 def update_run(rule):
-    """The two parameters take turns for STEPS steps, each with its own config. The rule gets copies of the
-    case's arrays; `w` and `dw` are compared with what was passed after every call (the first change is
-    recorded as `input:w` / `input:dw`: a rule must never change them), and every next_w is recorded as a
+    """The two parameters take turns for STEPS steps, each with its own config (the fresh one: None in case 0,
+    else the hyperparameters alone; the other: the hyperparameters and the given state). The rule gets copies
+    of the case's arrays; `w` and `dw` are compared with what was passed after every call (the first change
+    is recorded as `input:w` / `input:dw`: a rule must never change them), and every next_w is recorded as a
     snapshot, since a later step may write into the very array a rule returned."""
     def run(ns, inputs):
         settings = {name: float(inputs[name]) for name in HYPERPARAMETERS[rule] if name in inputs}
-        weights = {tag: inputs[f"w_{tag}"].copy() for tag in "ab"}
-        configs = {tag: {**settings, **given_state(inputs, rule, tag)} or None for tag in "ab"}
-        passed = {"w": inputs["w_a"].copy(), "dw": inputs["dw_a"][0].copy()}  # unchanged unless a call changes them
+        weights = {tag: inputs[f"w_{tag}"].copy() for tag in (FRESH, GIVEN)}
+        configs = {FRESH: dict(settings) or None, GIVEN: {**settings, **given_state(inputs, rule, GIVEN)} or None}
+        passed = {"w": inputs[f"w_{FRESH}"].copy(), "dw": inputs[f"dw_{FRESH}"][0].copy()}  # unchanged unless changed
         changed, outputs = {}, {}
         for step in range(STEPS):
-            for tag in "ab":
+            for tag, label in zip((FRESH, GIVEN), labels(rule)):
                 arguments = {"w": weights[tag], "dw": inputs[f"dw_{tag}"][step].copy()}
                 before = {name: snapshot(value) for name, value in arguments.items()}
                 result = unpack(call(ns, rule, arguments["w"], arguments["dw"], configs[tag]), rule,
@@ -248,7 +263,6 @@ def update_run(rule):
                     if name not in changed and not same_array(value, before[name]):
                         changed[name] = snapshot(value)
                 weights[tag], configs[tag] = result[0], as_dict(result[1], f"the config {rule} returns")
-                label = "w" if tag == "a" else "a second parameter"
                 outputs[f"{label} after step {step + 1}"] = snapshot(weights[tag])
         return {**{f"input:{name}": changed.get(name, value) for name, value in passed.items()}, **outputs}
     return run
@@ -262,13 +276,13 @@ def same_array(value, before):
 
 
 def describe_update(inputs):
-    state = [key for keys in STATE.values() for key in keys if f"{key}_a" in inputs]
+    state = [key for keys in STATE.values() for key in keys if f"{key}_{GIVEN}" in inputs]
     names = [name for name in inputs if inputs[name].ndim == 0 and name[:-2] not in state]
-    config = "config {" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
-        if names else "the default hyperparameters"
-    given = f", starting from a given {', '.join(state)}" if state else ""
-    return (f"w and dw of shape {shape_of(inputs['w_a'])}, {config}{given}; {STEPS} steps, taking turns with a "
-            f"second parameter of shape {shape_of(inputs['w_b'])}")
+    config = "{" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
+        if names else "None (every default)"
+    given = f"from a given {', '.join(state)}" if state else "from the same config"
+    return (f"w and dw of shape {shape_of(inputs['w_' + FRESH])} from a fresh config {config}, taking turns with a "
+            f"second parameter of shape {shape_of(inputs['w_' + GIVEN])} {given}; {STEPS} steps each")
 
 
 # --- Solver ------------------------------------------------------------------------------------
@@ -499,22 +513,40 @@ NET_BEHAVIOURS = (
     Behaviour('loss="mse" uses mse_loss with real targets', lambda i: str(i["loss_type"]) == "mse",
               unless="each case has one head: case 3 has the MSE head, the others the softmax head"),
 )
+def fresh_config(inputs):
+    """The fresh parameter starts without state (its config is None or the hyperparameters alone)."""
+    return not any(key.endswith(f"_{FRESH}") and not key.startswith(("w_", "dw_")) for key in inputs)
+
+
+def tiny_gradient(inputs):
+    return all(np.abs(inputs[f"dw_{tag}"]).min() < 1e-4 for tag in (FRESH, GIVEN))
+
+
+FRESH_STATE = {
+    "sgd_momentum": "the velocity starts at zeros when config has none",
+    "rmsprop": "the cache starts at zeros when config has none",
+    "adam": "m and v start at zeros and t at 0 when config has none, so the first step has t = 1",
+}
 UPDATE_BEHAVIOURS = {
-    "sgd": (Behaviour("next_w = w - learning_rate * dw, a new array; w and dw unchanged", lambda i: True),),
+    "sgd": (Behaviour("next_w = w - learning_rate * dw, a new array; w and dw unchanged", lambda i: True),
+            Behaviour("the default learning rate 1e-2 fills a config without one", fresh_config)),
     "sgd_momentum": (
         Behaviour("v = momentum * v - learning_rate * dw; next_w = w + v", lambda i: True),
         Behaviour("the velocity under config['velocity'], read from it and written back (a given velocity is used)",
-                  lambda i: np.any(i["velocity_a"] != 0))),
+                  lambda i: np.any(i[f"velocity_{GIVEN}"] != 0))),
     "rmsprop": (
         Behaviour("cache = decay_rate * cache + (1 - decay_rate) * dw**2, under config['cache'] (a given cache is "
-                  "used)", lambda i: np.all(i["cache_a"] > 0)),
-        Behaviour("epsilon added after the square root", lambda i: np.abs(i["dw_a"]).min() < 1e-4)),
+                  "used)", lambda i: np.all(i[f"cache_{GIVEN}"] > 0)),
+        Behaviour("epsilon added after the square root", tiny_gradient)),
     "adam": (
         Behaviour("t incremented before use; m, v and t under config['m'], ['v'], ['t'] (a given state is used)",
-                  lambda i: int(i["t_a"]) >= 1 and np.all(i["v_a"] > 0)),
-        Behaviour("bias correction by 1 - beta1**t and 1 - beta2**t", lambda i: int(i["t_a"]) < 20),
-        Behaviour("epsilon added after the square root", lambda i: np.abs(i["dw_a"]).min() < 1e-4)),
+                  lambda i: int(i[f"t_{GIVEN}"]) >= 1 and np.all(i[f"v_{GIVEN}"] > 0)),
+        Behaviour("bias correction by 1 - beta1**t and 1 - beta2**t", lambda i: int(i[f"t_{GIVEN}"]) < 20),
+        Behaviour("epsilon added after the square root", tiny_gradient)),
 }
+for rule, text in FRESH_STATE.items():  # state created on the first call, then continued from what was stored
+    UPDATE_BEHAVIOURS[rule] += (Behaviour(f"{text}; later steps continue from the state stored in config",
+                                          fresh_config),)
 SOLVER_BEHAVIOURS = (
     Behaviour("one config per parameter, each a copy of optim_config", lambda i: len(i["a"]) + len(i["b"]) >= 2),
     Behaviour("every learning rate times lr_decay once per epoch", lambda i: float(i["lr_decay"]) < 1),

@@ -66,6 +66,9 @@ MISTAKES = [
             (MOMENTUM + "    next_w = w + velocity\n", "    next_w = w + velocity\n" + MOMENTUM)),
     mistake("sgd_momentum", "velocity_not_stored", "the first step is right but later ones are not: store the new "
             "velocity in config['velocity'] so the next step can use it", ('    config["velocity"] = velocity\n', "")),
+    mistake("sgd_momentum", "velocity_starts_at_w", "your first step from a config without a velocity matches "
+            "starting the velocity at w: a new velocity starts at zeros, config.get('velocity', np.zeros_like(w))",
+            ('config.get("velocity", np.zeros_like(w))', 'config.get("velocity", w)')),
     mistake("rmsprop", "cache_not_stored", "the first step is right but later ones are not: store the new running "
             "average in config['cache'] so the next step can use it", ('    config["cache"] = cache\n', "")),
     mistake("rmsprop", "decay_swapped", "your running average matches decay_rate and 1 - decay_rate swapped: keep "
@@ -89,6 +92,9 @@ MISTAKES = [
             "division by zero): increment t first, so the first step has t = 1",
             ('t = config.get("t", 0) + 1', 't = config.get("t", 0)'),
             (ADAM_STATE, ADAM_STATE.replace("= t, m, v", "= t + 1, m, v"))),
+    mistake("adam", "t_starts_at_1", "your steps from a config without state match a step count that starts at 1, "
+            "so the first step uses t = 2: t starts at 0 and is incremented before use, so the first step has t = 1",
+            ('t = config.get("t", 0) + 1', 'config.setdefault("t", 1)\n    t = config["t"] + 1')),
     mistake("adam", "state_not_stored", "the first step is right but later ones are not: store m and v (and t) in "
             "config so the next step can use them",
             (ADAM_STATE, 'config["t"] = t')),
