@@ -22,6 +22,7 @@ from . import (Behaviour, StudentError, Task, as_dict, call, invoke, keys_of, me
 from .recipe import recipe_of, trained_with
 from .scripted import ScriptedModel, batch_checks, batches
 from .standins import NETWORK, WEIGHT_SHIFT
+from .layers import OVERFLOW, SPREAD, real_scalar, stretch, widely_spread
 from .two_layer import TIME_CHECK, init_checks, layer_params, seeds_inputs, time_checks, training_tolerance
 
 ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
@@ -48,17 +49,44 @@ def mse_tolerance(inputs, expected):
 
 # --- FullyConnectedNet -------------------------------------------------------------------------
 
-DEPTHS = (3, 1, 3, 3, 4)  # case -> depth of the net whose loss is judged (case 1: a linear model)
+DEPTHS = (3, 4, 3)  # case -> depth of its deep net (every case also has a linear model)
+LINEAR = "linear model: "  # prefix of the linear model's inputs and outputs
+CURVES = {"relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 0.5 * (1 + np.tanh(0.5 * z)), "tanh": np.tanh,
+          "linear": lambda z: z}
+
+
+def hidden_output(X, layers, activations):
+    """The last hidden layer's output of a net with these (W, b) layers (all but the last) and activations."""
+    out = X.reshape(len(X), -1)
+    for (W, b), name in zip(layers, activations):
+        out = CURVES[name](out @ W + b)
+    return out
+
+
+def given_net(rng, dims, n, head, trailing):
+    """A net's arrays: X of shape (n, *trailing), labels or targets y, W1, b1, ... (mixed-sign weights, biases of
+    both signs)."""
+    inputs = {"X": rng.normal(size=(n, *trailing)),
+              "y": rng.normal(size=(n, dims[-1])) if head == "mse" else rng.integers(0, dims[-1], size=n)}
+    for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), start=1):
+        inputs[f"W{layer}"] = mixed_signs(rng, (fan_in, fan_out), scale=1.0 / np.sqrt(fan_in))
+        inputs[f"b{layer}"] = rng.normal(scale=0.5, size=fan_out)
+    return inputs
 
 
 def net_inputs(rng, case):
-    """Every case: a net of depth DEPTHS[case] (each hidden layer with another activation, the last a sigmoid
-    or tanh) with given weights and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE
-    head. Case 0 first builds a fresh float32 net for its initialisation statistics (every W has at least
-    1,500 entries, as in two_layer)."""
-    new = {} if case > 0 else {
-        "new_dims": rng.integers([80, 60, 150, 10], [120, 100, 200, 16]), "new_activations": np.array(["relu", "tanh"]),
-        "weight_scale": np.array(10 ** rng.uniform(-3, -1)), "numpy_seed": np.array(rng.integers(2 ** 31))}
+    """Every case builds three nets, so every case can show every documented behaviour:
+    - a fresh float32 net for the initialisation statistics (every W has at least 1,500 entries, as in
+      two_layer), whose params must all be float32, and whose scores must be float32 too (X is cast);
+    - a deep net of depth DEPTHS[case] (each hidden layer with another activation, the last a sigmoid or tanh,
+      so an activation after the last layer shows) with given weights and biases;
+    - a linear model (hidden_dims=[]) with the other head.
+    The deep net has the softmax head in cases 0 and 2 and the MSE head in case 1; reg > 0 and inputs with two
+    trailing axes everywhere. A softmax head's scores spread by ~1000 within a row (the deep net's through its
+    last bias, the linear model's in one row of X) and reach ~900."""
+    new = {"new_dims": rng.integers([80, 60, 150, 10], [120, 100, 200, 16]),
+           "new_activations": np.array(["relu", "tanh"]),
+           "weight_scale": np.array(10 ** rng.uniform(-3, -1)), "numpy_seed": np.array(rng.integers(2 ** 31))}
     n, depth = int(rng.integers(4, 8)), DEPTHS[case]
     trailing = (2, int(rng.integers(2, 4)))
     dims = [int(np.prod(trailing)), *(int(v) for v in rng.integers(3, 8, size=depth - 1)), int(rng.integers(2, 5))]
@@ -66,27 +94,36 @@ def net_inputs(rng, case):
     # an activation after the last layer would show
     last = str(rng.choice(["sigmoid", "tanh"]))
     others = [name for name in rng.permutation(ACTIVATION_NAMES) if name != last]
-    activations = [*others[:depth - 2], last] if depth > 1 else []
-    inputs = {
-        "dims": np.array(dims),
-        "activations": np.array(activations, dtype=str),
-        "loss_type": np.array("mse" if case == 2 else "softmax"),
-        "X": rng.normal(size=(n, *trailing)),
-        "y": rng.normal(size=(n, dims[-1])) if case == 2 else rng.integers(0, dims[-1], size=n),
-        "reg": np.array(rng.uniform(0.1, 1.0)),
-    }
-    for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), start=1):
-        inputs[f"W{layer}"] = mixed_signs(rng, (fan_in, fan_out), scale=1.0 / np.sqrt(fan_in))
-        inputs[f"b{layer}"] = rng.normal(scale=0.5, size=fan_out)
+    activations = [*others[:depth - 2], last]
+    head = "mse" if case == 1 else "softmax"
+    inputs = {"dims": np.array(dims), "activations": np.array(activations, dtype=str), "loss_type": np.array(head),
+              "reg": np.array(rng.uniform(0.1, 1.0)), **given_net(rng, dims, n, head, trailing)}
+    linear_head = "softmax" if head == "mse" else "mse"
+    linear_dims = [dims[0], int(rng.integers(2, 5))]
+    linear = given_net(rng, linear_dims, int(rng.integers(4, 8)), linear_head, trailing)
+    if head == "softmax":  # the last bias lifts one class to ~OVERFLOW and puts another ~SPREAD below it
+        high, low = rng.choice(dims[-1], size=2, replace=False)
+        inputs[f"b{depth}"][[high, low]] += (OVERFLOW, OVERFLOW - SPREAD)
+    else:  # one row of the linear model's X stretched: the other rows keep ordinary scores
+        X = linear["X"]
+        X[0] *= stretch(X[0].reshape(-1) @ linear["W1"])
+    inputs.update({f"{LINEAR}{key}": value for key, value in
+                   {**linear, "dims": np.array(linear_dims), "loss_type": np.array(linear_head)}.items()})
     return {**new, **inputs}
 
 
+def linear_part(inputs):
+    """The linear model's inputs under the deep net's names (dims, loss_type, X, y, W1, b1), with the shared reg."""
+    return {**{key[len(LINEAR):]: value for key, value in inputs.items() if key.startswith(LINEAR)},
+            "activations": np.array([], dtype=str), "reg": inputs["reg"]}
+
+
 def describe_net(inputs):
-    activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
-    new = (f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}, then "
-           if "new_dims" in inputs else "")
-    return (f"{new}{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
-            f"{shape_of(inputs['X'])}, reg {number(inputs['reg'], SETTING_DIGITS)}")
+    activations = ", ".join(str(a) for a in inputs["activations"])
+    return (f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}; a "
+            f"{len(inputs['dims']) - 1}-layer net ({activations}) with {inputs['loss_type']} loss and a linear model "
+            f"(hidden_dims=[]) with {inputs[LINEAR + 'loss_type']} loss, X of shape {shape_of(inputs['X'])}, "
+            f"reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
 def new_net(ns, dims, activations, **options):
@@ -95,18 +132,24 @@ def new_net(ns, dims, activations, **options):
 
 
 def net_run(ns, inputs):
-    outputs = {}
-    if "new_dims" in inputs:
-        np.random.seed(int(inputs["numpy_seed"]))
-        net = new_net(ns, inputs["new_dims"], inputs["new_activations"], weight_scale=float(inputs["weight_scale"]),
-                      dtype=np.float32)
-        params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
-        outputs = {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
-                   **layer_params(params, "init:", len(inputs["new_dims"]) - 1)}
+    np.random.seed(int(inputs["numpy_seed"]))
+    net = new_net(ns, inputs["new_dims"], inputs["new_activations"], weight_scale=float(inputs["weight_scale"]),
+                  dtype=np.float32)
+    params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
+    outputs = {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
+               **layer_params(params, "init:", len(inputs["new_dims"]) - 1)}
+    X = np.random.default_rng(int(inputs["numpy_seed"])).normal(size=(3, int(inputs["new_dims"][0])))
+    scores = invoke("FullyConnectedNet.loss", method(net, "loss", "FullyConnectedNet"), X)
+    outputs["dtype of a float32 net's scores"] = np.array(str(getattr(scores, "dtype", type(scores).__name__)))
+    for prefix, part in (("", inputs), (LINEAR, linear_part(inputs))):
+        outputs.update({prefix + key: value for key, value in given_net_run(ns, part).items()})
+    return outputs
+
+
+def given_net_run(ns, inputs):
+    """A net built for inputs' dims, activations, reg and head, loaded with its given params: its scores, then
+    its loss and gradients."""
     num_layers = len(inputs["dims"]) - 1
-    small = as_dict(method(new_net(ns, inputs["dims"], inputs["activations"], dtype=np.float32), "params",
-                           "FullyConnectedNet"), "FullyConnectedNet.params")
-    outputs["dtypes of a new float32 net"] = np.array(sorted({str(np.asarray(v).dtype) for v in small.values()}))
     net = new_net(ns, inputs["dims"], inputs["activations"], reg=float(inputs["reg"]), loss=str(inputs["loss_type"]))
     params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
     params.update(layer_params(inputs, "", num_layers))
@@ -115,14 +158,12 @@ def net_run(ns, inputs):
     loss, grads = unpack(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"], inputs["y"]),
                          "FullyConnectedNet.loss(X, y)", ("loss", "grads"))
     grads = as_dict(grads, "grads")
-    return {**outputs, "scores": scores, "loss": loss, "grads keys": keys_of(grads),
-            **layer_params(grads, "grad:", num_layers)}
+    return {"scores": scores, "loss": real_scalar(loss, "the loss FullyConnectedNet.loss(X, y) returns"),
+            "grads keys": keys_of(grads), **layer_params(grads, "grad:", num_layers)}
 
 
 def net_summary(inputs, outputs, namespace):
     """The fresh float32 net's params become checks on shapes, statistics and dtype; the rest passes through."""
-    if "new_dims" not in inputs:
-        return outputs
     dims = [int(v) for v in inputs["new_dims"]]
     shapes = {f"W{layer}": (fan_in, fan_out) for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), 1)}
     checks = init_checks(outputs, shapes, float(inputs["weight_scale"]))
@@ -135,15 +176,18 @@ def net_summary(inputs, outputs, namespace):
 def net_tolerance(inputs, expected):
     """Products into a softmax or MSE head and back: each output at a few ulp of the magnitudes of its terms
     (tolerances.network_scales, which bounds every activation, stand-ins' included). Graded nets are float64
-    (dtype=np.float32 only in the initialisation case, which is judged by checks)."""
-    num_layers = len(inputs["dims"]) - 1
-    layers = [(inputs[f"W{layer}"], inputs[f"b{layer}"]) for layer in range(1, num_layers + 1)]
-    head = str(inputs["loss_type"])
-    scales = network_scales(inputs["X"], layers, float(inputs["reg"]), head, inputs["y"] if head == "mse" else None,
-                            WEIGHT_SHIFT)
-    loss = scales.pop("loss") + abs(float(np.asarray(expected.get("loss", 0.0)).ravel()[0]))
-    return {"scores": floor(scales.pop("scores")), "loss": floor(loss),
-            **{f"grad:{name}": floor(scale) for name, scale in scales.items()}}
+    (the float32 net is judged by checks and its scores' dtype)."""
+    tolerances = {}
+    for prefix, part in (("", inputs), (LINEAR, linear_part(inputs))):
+        num_layers = len(part["dims"]) - 1
+        layers = [(part[f"W{layer}"], part[f"b{layer}"]) for layer in range(1, num_layers + 1)]
+        head = str(part["loss_type"])
+        scales = network_scales(part["X"], layers, float(part["reg"]), head, part["y"] if head == "mse" else None,
+                                WEIGHT_SHIFT)
+        loss = scales.pop("loss") + abs(float(np.asarray(expected.get(prefix + "loss", 0.0)).ravel()[0]))
+        tolerances.update({prefix + "scores": floor(scales.pop("scores")), prefix + "loss": floor(loss),
+                           **{f"{prefix}grad:{name}": floor(scale) for name, scale in scales.items()}})
+    return tolerances
 
 
 # --- update rules ------------------------------------------------------------------------------
@@ -495,23 +539,33 @@ def last_is_best(inputs):
     return accuracies[-1] >= max(accuracies)
 
 
-LINEAR = "case 2 is the linear model (hidden_dims=[]): it has no hidden layer and a single W"
+def net_scores(inputs):
+    """Scores of the net in `inputs` (deep or linear) without running any student code."""
+    depth = len(inputs["dims"]) - 1
+    layers = [(inputs[f"W{layer}"], inputs[f"b{layer}"]) for layer in range(1, depth + 1)]
+    return hidden_output(inputs["X"], layers[:-1], hidden_layers(inputs)) @ layers[-1][0] + layers[-1][1]
+
+
+def softmax_part(inputs):
+    return inputs if str(inputs["loss_type"]) == "softmax" else linear_part(inputs)
+
+
 NET_BEHAVIOURS = (
-    Behaviour("every parameter of the dtype asked for", lambda i: True),
-    Behaviour("weights weight_scale * randn, biases zero", lambda i: "new_dims" in i,
-              unless="initialisation statistics need a fresh, large net: case 1 builds one before its loss; the "
-                     "other cases load given parameters into small nets"),
-    Behaviour("hidden_dims=[] is a linear model", lambda i: len(i["dims"]) == 2,
-              unless="each case has one depth: case 2 is the linear model, the others have two or three hidden layers"),
+    Behaviour("every parameter of the dtype asked for; X cast to it", lambda i: True),
+    Behaviour("weights weight_scale * randn, biases zero", lambda i: "new_dims" in i),
+    Behaviour("hidden_dims=[] is a linear model", lambda i: len(i[LINEAR + "dims"]) == 2),
     Behaviour("layer l uses activation l (a different one in every hidden layer)",
-              lambda i: len(set(hidden_layers(i))) >= 2, unless=LINEAR),
-    Behaviour("no activation after the last affine layer",
-              lambda i: bool(hidden_layers(i)) and hidden_layers(i)[-1] in ("sigmoid", "tanh"), unless=LINEAR),
+              lambda i: len(set(hidden_layers(i))) >= 2),
+    Behaviour("no activation after the last affine layer, none before the first",
+              lambda i: hidden_layers(i)[-1] in ("sigmoid", "tanh")),
     Behaviour("the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
-              lambda i: float(i["reg"]) > 0 and len(i["dims"]) >= 3, unless=LINEAR),
+              lambda i: float(i["reg"]) > 0 and len(i["dims"]) >= 3),
     Behaviour("X of shape (N, d1, ..., dk) is flattened by affine_forward", lambda i: i["X"].ndim >= 3),
-    Behaviour('loss="mse" uses mse_loss with real targets', lambda i: str(i["loss_type"]) == "mse",
-              unless="each case has one head: case 3 has the MSE head, the others the softmax head"),
+    Behaviour('loss="mse" uses mse_loss with real targets, loss="softmax" softmax_loss',
+              lambda i: {str(i["loss_type"]), str(i[LINEAR + "loss_type"])} == {"mse", "softmax"}),
+    Behaviour("the softmax loss stays finite for scores spread by ~1000 within a row",
+              lambda i: widely_spread(net_scores(softmax_part(i)))),
+    Behaviour("the loss is a float", lambda i: True),
 )
 def fresh_config(inputs):
     """The fresh parameter starts without state (its config is None or the hyperparameters alone)."""
@@ -563,7 +617,7 @@ register(
          tolerance=mse_tolerance, behaviours=(
              Behaviour("loss = sum((preds - targets)**2) / (2N): the 1/2, and a mean over the N rows, not the N*K "
                        "entries", lambda i: i["preds"].shape[1] >= 2),)),
-    Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
+    Task("FullyConnectedNet", net_inputs, net_run, describe_net, summarize=net_summary,
          stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward", "mse_loss"),
          tolerance=net_tolerance, behaviours=NET_BEHAVIOURS),
     *(Task(rule, update_inputs(rule), update_run(rule), describe_update, tolerance=update_tolerance(rule),

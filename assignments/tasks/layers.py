@@ -12,7 +12,7 @@ import numpy as np
 
 from ..readable import number
 from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, softmax_tolerance
-from . import Behaviour, Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
+from . import Behaviour, StudentError, Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
 def batch_shape(rng, case):
@@ -34,6 +34,39 @@ def describe_scores(inputs):
     """The arguments of a loss: scores (rows at offsets from -1000 to 1000) and labels y."""
     return (f"scores of shape {shape_of(inputs['scores'])}, rows offset from -1000 to 1000, and y of shape "
             f"{shape_of(inputs['y'])}")
+
+
+# --- extreme inputs and documented types ------------------------------------------------------
+
+SPREAD = 1000.0  # a row of scores this wide: exp() of its lowest entry relative to its largest underflows to 0
+OVERFLOW = 900.0  # a score this large: exp() of it overflows (above log(max float), about 709.8)
+
+
+def stretch(unbiased):
+    """The factor k > 0 that makes scores k * unbiased (rows of class scores before any bias) spread by SPREAD
+    within their widest row and reach OVERFLOW somewhere, so a softmax that is not shifted by each row's maximum
+    overflows and one that takes the log of an underflowed probability gives inf."""
+    unbiased = np.atleast_2d(unbiased)
+    factor = SPREAD / np.ptp(unbiased, axis=1).max()
+    return max(factor, OVERFLOW / unbiased.max()) if unbiased.max() > 0 else factor
+
+
+def widely_spread(scores):
+    """True when some row of scores spreads by more than 745 (e^-745 underflows to 0) and some score is above
+    log(max float) (e^s overflows)."""
+    scores = np.atleast_2d(scores)
+    return bool(np.ptp(scores, axis=1).max() > 745 and scores.max() > 710)
+
+
+def real_scalar(value, label):
+    """value when it is a real number (a Python or NumPy float or integer, or a 0-d array of one), else a
+    StudentError saying what the documented float was instead."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating, np.ndarray)) \
+            or np.ndim(value) != 0 or np.asarray(value).dtype.kind not in "iuf":
+        got = f"an array of shape {np.shape(value)}" if isinstance(value, np.ndarray) and np.ndim(value) else \
+            f"{type(value).__name__} {value!r}"[:80] if not isinstance(value, np.ndarray) else f"an array of dtype {value.dtype}"
+        raise StudentError(f"{label} should be a float, got {got}; return a number, e.g. float(loss)")
+    return value
 
 
 # --- rel_error -------------------------------------------------------------------------------
