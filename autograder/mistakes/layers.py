@@ -87,6 +87,11 @@ def affine_forward__caches_flat_x(x, w, b):
     return flat @ w + b, (flat, w, b)
 
 
+def relu_forward__in_place(x):
+    x[x < 0] = 0
+    return x, x
+
+
 def sigmoid_forward__exp_ratio(x):
     out = np.exp(x) / (1 + np.exp(x))
     return out, out
@@ -180,6 +185,8 @@ MISTAKES = [
          "dout.sum(axis=0), which has shape (M,)", ("db = dout.sum(axis=0)", "db = dout.sum()")),
     edit("affine_backward", "dw_unflattened", "your dw has the wrong shape: flatten x to (N, D) first, then "
          "dw = x_flat.T @ dout has shape (D, M)", ("dw = x.reshape(x.shape[0], -1).T @ dout", "dw = x.T @ dout")),
+    Mistake("relu_forward", "you wrote zeros into x in place, which changes the caller's array: build a new array "
+            "with np.maximum(0, x)", {"relu_forward": relu_forward__in_place}),
     Mistake("relu_backward", "your dx matches masking with dout > 0; the mask comes from the forward input "
             "(x > 0), not from the upstream gradient", {"relu_backward": relu_backward__dout_mask}),
     Mistake("relu_backward", "your dx lets the gradient through where x is exactly 0: the derivative there is "
