@@ -106,6 +106,8 @@ def net_inputs(rng, case):
         inputs[f"b{depth}"][[high, low]] += (OVERFLOW, OVERFLOW - SPREAD)
     else:  # one row of the linear model's X stretched: the other rows keep ordinary scores
         X = linear["X"]
+        if (X[0].reshape(-1) @ linear["W1"]).max() <= 0:  # its opposite reaches a positive maximum
+            X[0] = -X[0]
         X[0] *= stretch(X[0].reshape(-1) @ linear["W1"])
     inputs.update({f"{LINEAR}{key}": value for key, value in
                    {**linear, "dims": np.array(linear_dims), "loss_type": np.array(linear_head)}.items()})
