@@ -35,8 +35,7 @@ def net_inputs(rng, case):
 def describe_net(inputs):
     new = f"a new net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}, then " if "dims" in inputs \
         else ""
-    spread = " (row 0 scaled up: its scores spread by ~1000)" if inputs["W1"].shape[0] == inputs["X"].shape[1] and \
-        widely_spread(two_layer_scores(inputs)) else ""
+    spread = " (row 0 scaled up: its scores spread by ~1000)" if widely_spread(two_layer_scores(inputs)) else ""
     return (f"{new}X of shape {shape_of(inputs['X'])}{spread}, y of shape {shape_of(inputs['y'])}, "
             f"reg {number(inputs['reg'], SETTING_DIGITS)}")
 
@@ -258,10 +257,12 @@ def softmax_layer_run(ns, inputs):
 # --- LayerNet --------------------------------------------------------------------------------
 
 def layer_net_inputs(rng, case):
+    """TwoLayerNet's inputs cut down (numerical gradients stay cheap), with row 0 stretched as there, and a W2
+    to rebind."""
     inputs = net_inputs(rng, case)
-    n, d = inputs["X"].shape  # keep numerical gradients cheap
-    return {**inputs, "X": inputs["X"][:, :4], "W1": inputs["W1"][:4, :6], "b1": inputs["b1"][:6],
-            "W2": inputs["W2"][:6], "W2_next": rng.normal(size=inputs["W2"][:6].shape)}
+    inputs = {**inputs, "X": inputs["X"][:, :4].copy(), "W1": inputs["W1"][:4, :6], "b1": inputs["b1"][:6],
+              "W2": inputs["W2"][:6], "W2_next": rng.normal(size=inputs["W2"][:6].shape)}
+    return stretched(inputs)
 
 
 NUMERICAL_STEP = 1e-5  # LayerNet.numerical_gradient uses notebook 1's default h (the stand-in's 1e-4 is less noisy)
@@ -452,7 +453,9 @@ register(
          stand_ins=(*NETWORK, "numerical_gradient", *LAYER_CLASSES), tolerance=layer_net_tolerance, behaviours=(
              Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2); gradient adds reg * W to the weights",
                        lambda i: float(i["reg"]) > 0),
-             Behaviour("the layers read the current params (a rebound W2 is used)", lambda i: True))),
+             Behaviour("the layers read the current params (a rebound W2 is used)", lambda i: True),
+             Behaviour("loss and accuracy are floats; the loss is finite for a row of scores spread by ~1000",
+                       lambda i: widely_spread(two_layer_scores(i))))),
     Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary,
          tolerance=training_tolerance(lambda inputs: int(inputs["num_iters"])), behaviours=(
         Behaviour("each iteration: the loss on the whole set, then params -= learning_rate * grads",
