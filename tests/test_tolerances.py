@@ -14,13 +14,13 @@ import pytest
 
 import correct_variants
 from assignments import payload
-from assignments.tasks import TASKS, run_case
+from assignments.tasks import TASKS, Task, run_case
 from autograder import verify as grader
 from autograder.mistakes import all_mistakes
 from autograder.reference import solution_namespace
 
 SEEDS = range(300)
-ROUND_TRIPS = 20  # seeds graded through the payload's JSON encoding, as in a kernel
+ROUND_TRIPS = 10  # seeds graded through the payload's JSON encoding, as in a kernel
 MISTAKE_SEEDS = SEEDS[:100]  # LayerNet's mistakes cost ~0.05 s a seed each; 100 seeds keep the test near a minute
 
 
@@ -30,6 +30,8 @@ def reference_kept_for_every_seed():
     on the same 300 seeds, so keep them all and compute each once."""
     patch = pytest.MonkeyPatch()
     patch.setattr(grader, "expected_cases", functools.cache(grader.expected_cases.__wrapped__))
+    # and each task's inputs, made once per seed (every run copies them; the judge only reads them)
+    patch.setattr(Task, "inputs", functools.lru_cache(maxsize=None)(Task.inputs))
     yield
     patch.undo()
 
