@@ -97,3 +97,17 @@ def test_forward_caches_are_checked_as_documented():
         assert graded(name, {**namespace, name: allowed[name]}).passed == 3, name
         judgement = graded(name, {**namespace, name: wrong[name]})
         assert judgement.passed == 0 and "`cache" in judgement.message, judgement.message
+
+
+def test_a_loss_with_0_log_0_scores_0_and_is_told_why():
+    """One-hot labels times log(p) give 0 * log(0) = NaN where a probability underflows: every case has such a
+    row, and the hint of np.log of an underflowed probability (the same overflow) explains it."""
+    def softmax_loss_one_hot_log(scores, y):
+        n, c = scores.shape
+        one_hot = np.eye(c)[y]
+        exps = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs = exps / exps.sum(axis=1, keepdims=True)
+        return float(-np.sum(one_hot * np.log(probs)) / n), (probs - one_hot) / n
+
+    judgement = graded("softmax_loss", {**solution_namespace(), "softmax_loss": softmax_loss_one_hot_log})
+    assert judgement.passed == 0 and "0 * log(0) is NaN" in judgement.message, judgement.message

@@ -122,24 +122,6 @@ def softmax_loss__log_of_probabilities(scores, y):
     return float(loss), dscores / n
 
 
-def softmax_loss__one_hot_log(scores, y):
-    n, c = scores.shape
-    one_hot = np.eye(c)[y]
-    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exps / exps.sum(axis=1, keepdims=True)
-    loss = -np.sum(one_hot * np.log(probs)) / n
-    return float(loss), (probs - one_hot) / n
-
-
-def softmax_loss__loss_array(scores, y):
-    n, c = scores.shape
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    one_hot = np.eye(c)[y]
-    loss = -np.sum(one_hot * np.where(one_hot > 0, log_probs, 0.0), keepdims=True) / n
-    return loss, (np.exp(log_probs) - one_hot) / n
-
-
 NOT_AVERAGED = ("dscores[rows, y] -= 1\n    dscores /= N", "dscores[rows, y] -= 1")
 SVM_NOT_AVERAGED = ("dscores[rows, y] = -dscores.sum(axis=1)\n    dscores /= N", "dscores[rows, y] = -dscores.sum(axis=1)")
 
@@ -215,8 +197,6 @@ MISTAKES = [
             "t = tanh(x), so dx = dout * (1 - t**2)", {"tanh_backward": tanh_backward__tanh_of_cache}),
     edit("softmax_loss", "grad_not_averaged", "your dscores are N times too large: divide the gradient by N "
          "like the loss", NOT_AVERAGED),
-    edit("softmax_loss", "summed", "your loss matches summing over the examples; average it over N",
-         ("loss = -log_probs[rows, y].mean()", "loss = -log_probs[rows, y].sum()"), NOT_AVERAGED),
     edit("softmax_loss", "no_max_shift", "large scores overflow exp(): subtract each row's max from the scores "
          "first (it leaves the probabilities unchanged)",
          ("shifted = scores - scores.max(axis=1, keepdims=True)", "shifted = scores")),
@@ -230,15 +210,12 @@ MISTAKES = [
     edit("softmax_loss", "wrong_axis", "your softmax is normalised over the wrong axis: each row (one example) "
          "must sum to 1, so use axis=1", ("scores.max(axis=1, keepdims=True)", "scores.max(axis=0, keepdims=True)"),
          ("np.exp(shifted).sum(axis=1, keepdims=True)", "np.exp(shifted).sum(axis=0, keepdims=True)")),
-    Mistake("softmax_loss", "your loss is inf or NaN where a probability underflows to 0 (a correct class ~1000 below "
-            "the best in its row): np.log of that probability is -inf. Take the log in the log domain, log p = s - m "
-            "- log(sum(exp(s - m))) with m the row's maximum, and pick log_probs[np.arange(N), y]",
+    Mistake("softmax_loss", "your loss is inf or NaN where a probability underflows to 0 (a class ~1000 below the "
+            "best in its row): np.log of that probability is -inf, and 0 * log(0) is NaN. Take the log in the log "
+            "domain, log p = s - m - log(sum(exp(s - m))) with m the row's maximum, and pick log_probs[np.arange(N), y]",
             {"softmax_loss": softmax_loss__log_of_probabilities}),
-    Mistake("softmax_loss", "your loss is NaN where a probability underflows to 0: one-hot labels times log(p) "
-            "make 0 * log(0) = NaN there. Use log-probabilities s - m - log(sum(exp(s - m))) and pick "
-            "log_probs[np.arange(N), y] instead of multiplying by one-hot labels",
-            {"softmax_loss": softmax_loss__one_hot_log}),
-    Mistake("softmax_loss", "your loss is an array, not a float", {"softmax_loss": softmax_loss__loss_array}),
+    edit("softmax_loss", "summed", "your loss matches summing over the examples; average it over N",
+         ("loss = -log_probs[rows, y].mean()", "loss = -log_probs[rows, y].sum()"), NOT_AVERAGED),
     edit("softmax_loss", "forgot_minus_one", "dscores is missing the -1 at each correct class (the gradient is "
          "probs minus the one-hot labels, over N)", ("dscores[rows, y] -= 1\n    dscores /= N", "dscores /= N")),
     edit("svm_loss", "grad_not_averaged", "your dscores are N times too large: divide the gradient by N like "
