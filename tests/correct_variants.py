@@ -1336,3 +1336,48 @@ NOTEBOOK1_ANOTHER_WAY = {
     "tanh_forward": tanh_forward_from_sigmoid, "tanh_backward": tanh_backward_factored,
     "softmax_loss": softmax_loss_logsumexp, "mse_loss": mse_loss_mean,
 }
+
+
+# --- trained models: recipes written other ways (each training takes seconds: judged on one seed) ------------
+
+def digits_solver_wide_adam(data):
+    model = FullyConnectedNet([256], 64, 10, "relu", weight_scale=0.1, reg=1e-3)  # noqa: F821
+    return Solver(model, data, adam, {"learning_rate": 3e-3}, lr_decay=0.9, batch_size=32, num_epochs=20)  # noqa: F821
+
+
+def digits_solver_keywords(data):
+    model = FullyConnectedNet(hidden_dims=[128, 64], input_dim=64, num_classes=10, activation="tanh",  # noqa: F821
+                              weight_scale=0.1)
+    return Solver(model, data, update_rule=rmsprop, optim_config={"learning_rate": 1e-3}, batch_size=64,  # noqa: F821
+                  num_epochs=20)
+
+
+def digits_solver_sigmoid(data):
+    net = FullyConnectedNet([64], 64, 10, activation="sigmoid", weight_scale=0.1, reg=1e-4)  # noqa: F821
+    solver = Solver(net, data, adam, optim_config={"learning_rate": 1e-2}, lr_decay=0.9, batch_size=32,  # noqa: F821
+                    num_epochs=15)
+    return solver
+
+
+def mnist1d_solver_one_layer(data):
+    model = FullyConnectedNet([256], 40, 10, "relu", weight_scale=0.1, reg=1e-4)  # noqa: F821
+    return Solver(model, data, adam, {"learning_rate": 2e-3}, batch_size=64, num_epochs=10)  # noqa: F821
+
+
+def mnist1d_solver_momentum(data):
+    model = FullyConnectedNet([128, 128], 40, 10, "tanh", weight_scale=0.1)  # noqa: F821
+    return Solver(model, data, sgd_momentum, {"learning_rate": 0.05, "momentum": 0.9}, lr_decay=0.95,  # noqa: F821
+                  batch_size=50, num_epochs=10)
+
+
+def mnist1d_solver_mixed(data):
+    layers = [100, 100]
+    model = FullyConnectedNet(layers, 40, 10, ["relu", "tanh"], reg=1e-4, weight_scale=0.1)  # noqa: F821
+    return Solver(model, data, rmsprop, {"learning_rate": 2e-3}, lr_decay=0.9, batch_size=100,  # noqa: F821
+                  num_epochs=10)
+
+
+TRAINED_VARIANTS = {
+    "digits_solver": (digits_solver_wide_adam, digits_solver_keywords, digits_solver_sigmoid),
+    "mnist1d_solver": (mnist1d_solver_one_layer, mnist1d_solver_momentum, mnist1d_solver_mixed),
+}

@@ -119,3 +119,9 @@ def test_known_mistakes_score_0_on_every_seed(name, monkeypatch):
     passed = [(slug, seed) for seed in MISTAKE_SEEDS for slug, namespace in namespaces.items()
               if graded(name, namespace, seed, round_trip=seed < ROUND_TRIPS).passed > 0]
     assert passed == []
+
+
+@pytest.mark.parametrize("name", list(correct_variants.TRAINED_VARIANTS))
+def test_trained_model_recipes_written_other_ways_keep_their_points(name):
+    """A trained model's case trains for seconds: its variants are judged on one seed."""
+    assert lost_points(name, correct_variants.TRAINED_VARIANTS[name], SEEDS[:1]) == []
