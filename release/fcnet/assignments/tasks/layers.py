@@ -50,7 +50,10 @@ def stretch(unbiased):
     within their widest row and reach OVERFLOW somewhere, so a softmax that is not shifted by each row's maximum
     overflows and one that takes the log of an underflowed probability gives inf."""
     unbiased = np.atleast_2d(unbiased)
-    factor = SPREAD / np.ptp(unbiased, axis=1).max()
+    widest = np.ptp(unbiased, axis=1).max()
+    if widest == 0:  # equal scores: no factor spreads them
+        return 1.0
+    factor = SPREAD / widest
     return max(factor, OVERFLOW / unbiased.max()) if unbiased.max() > 0 else factor
 
 

@@ -87,9 +87,11 @@ def stretched(inputs):
     def unbiased(row):
         return np.maximum(row @ inputs["W1"], 0) @ inputs["W2"]
 
-    # the first of the rows (or their opposites) whose scores reach a positive maximum, so they can reach ~900
-    row = next((candidate for candidate in (*X, *-X) if unbiased(candidate).max() > 0 and np.ptp(unbiased(candidate))),
-               X[0])
+    # the first of the rows (or their opposites) whose scores reach a positive maximum, so they can reach ~900;
+    # else the one whose scores spread the most
+    candidates = (*X, *-X)
+    row = next((candidate for candidate in candidates if unbiased(candidate).max() > 0 and np.ptp(unbiased(candidate))),
+               max(candidates, key=lambda candidate: np.ptp(unbiased(candidate))))
     X[0] = row * stretch(unbiased(row))
     inputs["y"][0] = np.argmin(two_layer_scores(inputs)[0])
     return inputs
