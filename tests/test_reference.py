@@ -52,3 +52,15 @@ def test_numerical_gradient_on_integers_restores_input():
     x = np.array([1, -2, 3])
     grad = ref.numerical_gradient(lambda v: np.sum(v ** 2), x)
     assert grad.dtype == np.float64 and np.allclose(grad, 2 * x) and x.tolist() == [1, -2, 3]
+
+
+def test_the_reference_is_right_at_the_extremes_the_hidden_cases_reach():
+    x = np.array([-1000.0, -30.0, -14.0, 14.0, 30.0, 1000.0])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # no overflow, no NaN, no log(0)
+        s, t = ref.sigmoid_forward(x)[0], ref.tanh_forward(x / 2)[0]
+        loss, dscores = ref.softmax_loss(np.array([[1000.0, 0.0, 0.0], [-1000.0, 0.0, 1000.0]]), np.array([1, 0]))
+    assert s[0] == 0.0 and s[-1] == 1.0 and np.allclose(s[1:3], np.exp(x[1:3]), rtol=1e-12)
+    assert np.all((0 < 1 - s[3:5]) & (1 - s[3:5] < 1e-6))  # within 1e-6 of 1, not on it
+    assert np.allclose(1 - s[3:5], np.exp(-x[3:5]) / (1 + np.exp(-x[3:5])), rtol=0, atol=1e-15)
+    assert t[0] == -1.0 and t[-1] == 1.0 and np.all(np.abs(t[1:-1]) < 1)
+    assert np.isclose(loss, 1500.0) and np.allclose(dscores, [[0.5, -0.5, 0.0], [-0.5, 0.0, 0.5]])

@@ -5,14 +5,16 @@ backward's points depend on its own code only. Every hidden case exercises every
 states (each task's `behaviours`): pre-activations and upstream gradients of mixed sign (so a missing or
 misplaced mask cannot pass), ReLU inputs that are exactly 0, two or three trailing axes (so dx must keep
 x's shape), score rows at offsets from -1000 to 1000 (so a softmax without the max-subtraction overflows
-and one maximum for the whole batch underflows), a test function coupling all entries of x and integer
-input to the numerical gradients.
+and one maximum for the whole batch underflows) and one row spread by 1000 (so a log of an underflowed
+probability shows), sigmoid and tanh inputs at |x| ~ 1000 and just short of saturation, a test function
+coupling all entries of x and integer input to the numerical gradients. Forward tasks check the documented
+cache; losses must be floats.
 """
 import numpy as np
 
 from ..readable import number
 from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, softmax_tolerance
-from . import Behaviour, Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
+from . import Behaviour, StudentError, Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
 def batch_shape(rng, case):
@@ -27,13 +29,50 @@ def several_axes(name):
 
 
 def describe_x(inputs):
-    return f"x of shape {shape_of(inputs['x'])}"
+    extreme = f", |x| up to {number(np.abs(inputs['x']).max())}" if np.abs(inputs["x"]).max() > 710 else ""
+    return f"x of shape {shape_of(inputs['x'])}{extreme}"
 
 
 def describe_scores(inputs):
-    """The arguments of a loss: scores (rows at offsets from -1000 to 1000) and labels y."""
-    return (f"scores of shape {shape_of(inputs['scores'])}, rows offset from -1000 to 1000, and y of shape "
-            f"{shape_of(inputs['y'])}")
+    """The arguments of a loss: scores (rows at offsets from -1000 to 1000, one spread by 1000) and labels y."""
+    return (f"scores of shape {shape_of(inputs['scores'])}, rows offset from -1000 to 1000 and one spread by 1000, "
+            f"and y of shape {shape_of(inputs['y'])}")
+
+
+# --- extreme inputs and documented types ------------------------------------------------------
+
+SPREAD = 1000.0  # a row of scores this wide: exp() of its lowest entry relative to its largest underflows to 0
+OVERFLOW = 900.0  # a score this large: exp() of it overflows (above log(max float), about 709.8)
+
+
+def stretch(unbiased):
+    """The factor k > 0 that makes scores k * unbiased (rows of class scores before any bias) spread by SPREAD
+    within their widest row and reach OVERFLOW somewhere, so a softmax that is not shifted by each row's maximum
+    overflows and one that takes the log of an underflowed probability gives inf."""
+    unbiased = np.atleast_2d(unbiased)
+    widest = np.ptp(unbiased, axis=1).max()
+    if widest == 0:  # equal scores: no factor spreads them
+        return 1.0
+    factor = SPREAD / widest
+    return max(factor, OVERFLOW / unbiased.max()) if unbiased.max() > 0 else factor
+
+
+def widely_spread(scores):
+    """True when some row of scores spreads by more than 745 (e^-745 underflows to 0) and some score is above
+    log(max float) (e^s overflows)."""
+    scores = np.atleast_2d(scores)
+    return bool(np.ptp(scores, axis=1).max() > 745 and scores.max() > 710)
+
+
+def real_scalar(value, label):
+    """value when it is a real number (a Python or NumPy float or integer, or a 0-d array of one), else a
+    StudentError saying what the documented float was instead."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating, np.ndarray)) \
+            or np.ndim(value) != 0 or np.asarray(value).dtype.kind not in "iuf":
+        got = f"an array of shape {np.shape(value)}" if isinstance(value, np.ndarray) and np.ndim(value) else \
+            f"{type(value).__name__} {value!r}"[:80] if not isinstance(value, np.ndarray) else f"an array of dtype {value.dtype}"
+        raise StudentError(f"{label} should be a float, got {got}; return a number, e.g. float(loss)")
+    return value
 
 
 # --- rel_error -------------------------------------------------------------------------------
@@ -56,7 +95,7 @@ def relative_errors(inputs):
 
 
 def rel_error_run(ns, inputs):
-    return {"value": call(ns, "rel_error", inputs["x"], inputs["y"])}
+    return {"value": real_scalar(call(ns, "rel_error", inputs["x"], inputs["y"]), "the value rel_error returns")}
 
 
 # --- numerical gradients ---------------------------------------------------------------------
@@ -167,9 +206,15 @@ def affine_inputs(rng, case):
 
 
 def affine_forward_run(ns, inputs):
+    """out, and the documented cache (x, w, b) with x as given (not flattened). The text asks the cache to hold
+    x and w, the docstring (x, w, b): a cache (x, w) is as documented, so b is checked only when cached."""
     result = call(ns, "affine_forward", inputs["x"], inputs["w"], inputs["b"])
-    out, _ = unpack(result, "affine_forward", ("out", "cache"))
-    return {"out": out}
+    out, cache = unpack(result, "affine_forward", ("out", "cache"))
+    if not isinstance(cache, (tuple, list)) or len(cache) not in (2, 3):
+        got = f"a {len(cache)}-tuple" if isinstance(cache, (tuple, list)) else type(cache).__name__
+        raise StudentError(f"affine_forward's cache should be (x, w, b), got {got}")
+    x, w, b = (*cache, inputs["b"])[:3]
+    return {"out": out, "cache: x": x, "cache: w": w, "cache: b": b}
 
 
 def describe_affine_forward(inputs):
@@ -202,23 +247,65 @@ def activation_inputs(rng, case):
     return {"x": x, "dout": upstream_gradient(rng, x)}
 
 
-def forward_task(name, formula, caches_output=False):
-    """caches_output: the documented cache is the output itself (sigmoid, tanh), so it is checked too."""
+SATURATED = {"sigmoid": (14.0, 30.0), "tanh": (7.5, 15.0)}  # |x| where the curve is within 1e-6 of its bounds
+
+
+def curve_inputs(kind):
+    """Mixed signs, plus (for sigmoid and tanh, whose notebook text talks about overflow) one entry of each sign
+    at |x| of 800 to 1000, where exp(|x|) overflows, and one of each sign where the output lies within 1e-6 of
+    its bounds but not on them (a formula that overflows gives NaN; outputs clamped away from the bounds
+    differ there)."""
+    def make(rng, case):
+        inputs = activation_inputs(rng, case)
+        if kind in SATURATED:
+            flat = inputs["x"].reshape(-1)
+            positive, negative = np.flatnonzero(flat > 0), np.flatnonzero(flat < 0)
+            flat[positive[:2]] = (rng.uniform(800, 1000), rng.uniform(*SATURATED[kind]))
+            flat[negative[:2]] = (-rng.uniform(800, 1000), -rng.uniform(*SATURATED[kind]))
+        return inputs
+    return make
+
+
+def saturated(kind):
+    low, high = SATURATED[kind]
+    return lambda i: all(((sign * i["x"] > low) & (sign * i["x"] < high)).any() and (sign * i["x"] > 710).any()
+                         for sign in (1, -1))
+
+
+def relu_cache(inputs, out, cache):
+    """The cache to compare with the documented x: a cache holding out = max(0, x) is recorded as x, since the
+    text allows the mask from out > 0 (it is positive exactly where x is)."""
+    x = inputs["x"]
+    try:
+        if np.array_equal(np.asarray(cache), np.maximum(0, x)) and np.array_equal(np.asarray(out), np.maximum(0, x)):
+            return x
+    except Exception:  # not an array: compared as it is
+        pass
+    return cache
+
+
+def forward_task(name, formula):
+    """relu caches its input x (or its output), sigmoid and tanh their output: the cache is checked too."""
+    kind = name.split("_")[0]
+
     def run(ns, inputs):
         out, cache = unpack(call(ns, name, inputs["x"]), name, ("out", "cache"))
-        return {"out": out, "cache": cache} if caches_output else {"out": out}
+        return {"out": out, "cache": relu_cache(inputs, out, cache) if kind == "relu" else cache}
 
     behaviours = (Behaviour(f"out = {formula} elementwise, for inputs of both signs", mixed_sign("x")),
-                  Behaviour("the caller's x is left unchanged", lambda inputs: True))
-    if caches_output:
-        behaviours += (Behaviour("cache = out", lambda inputs: True),)
+                  Behaviour("the caller's x is left unchanged", lambda inputs: True),
+                  Behaviour("cache = x (or out)" if kind == "relu" else "cache = out", lambda inputs: True))
+    if kind in SATURATED:
+        behaviours += (Behaviour("no overflow at |x| ~ 1000; outputs near the bounds within rounding of them",
+                                 saturated(kind)),)
+
     def curve_tolerance(inputs, expected):
         # equivalent formulas of a curve bounded by 1 (1 / (1 + e^-x), e^x / (1 + e^x), (1 + tanh(x/2)) / 2,
         # ...) agree to a few ulp of 1, not of a value near 0
         return {"out": floor(1.0), "cache": floor(1.0)}
 
     # ReLU only selects and copies values: exact
-    return Task(name, activation_inputs, run, describe_x, tolerance=curve_tolerance if caches_output else exact,
+    return Task(name, curve_inputs(kind), run, describe_x, tolerance=curve_tolerance if kind in SATURATED else exact,
                 behaviours=behaviours)
 
 
@@ -285,8 +372,23 @@ def loss_inputs(rng, case):
     y[1] = (y[0] + rng.integers(1, c)) % c  # labels differ, so a whole column of y's cannot pass for y
     scores[0, y[0]] = np.delete(scores[0], y[0]).max() + rng.uniform(1.5, 3.0)
     scores[1, y[1]] = np.delete(scores[1], y[1]).min() - rng.uniform(1.5, 3.0)
+    spread_row(rng, scores, y, 2)
     scores += rng.permutation(np.linspace(-1000.0, 1000.0, n))[:, None]
     return {"scores": scores, "y": y}
+
+
+def spread_row(rng, scores, y, row):
+    """Row `row` of scores spread by ~SPREAD with its correct class at the bottom and another class near it, so
+    the probabilities of both underflow to 0: a loss that takes np.log of a probability gives inf there, and
+    one that multiplies log-probabilities by one-hot labels gives 0 * log(0) = NaN."""
+    c = scores.shape[1]
+    top, other = rng.choice(np.delete(np.arange(c), y[row]), size=2, replace=False) if c > 2 else \
+        (1 - y[row], None)
+    scores[row] = rng.normal(scale=2.0, size=c)
+    scores[row, top] = 10.0
+    scores[row, y[row]] = 10.0 - SPREAD
+    if other is not None:
+        scores[row, other] = 10.0 - rng.uniform(0.8, 0.95) * SPREAD
 
 
 def margins(inputs):
@@ -301,7 +403,7 @@ def margins(inputs):
 def loss_task(name, behaviours):
     def run(ns, inputs):
         loss, dscores = unpack(call(ns, name, inputs["scores"], inputs["y"]), name, ("loss", "dscores"))
-        return {"loss": loss, "dscores": dscores}
+        return {"loss": real_scalar(loss, f"the loss {name} returns"), "dscores": dscores}
 
     return Task(name, loss_inputs, run, describe_scores, tolerance=LOSS_TOLERANCES[name],
                 behaviours=behaviours)
@@ -331,6 +433,10 @@ GRADIENT_CHECKS = (
 ROW_MAXIMUM = Behaviour("subtract each row's maximum, not one maximum for the whole batch",
                         lambda i: i["scores"].max() - i["scores"].max(axis=1).min() > 800)
 NO_OVERFLOW = Behaviour("no overflow for large scores", lambda i: i["scores"].max() > 710)
+NO_UNDERFLOW = Behaviour("a finite loss when a probability underflows (a row spread by ~1000, its correct class at the "
+                         "bottom)", lambda i: widely_spread(i["scores"]) and
+                         (i["scores"].max(axis=1) - i["scores"][np.arange(len(i["y"])), i["y"]]).max() > 745)
+A_FLOAT = Behaviour("the loss is a float", lambda i: True)
 MEAN = Behaviour("loss and gradient averaged over the N rows", lambda i: len(i["y"]) >= 2)
 ONE_PER_ROW = Behaviour("one entry per row, scores[n, y[n]] (labels differ between rows)",
                         lambda i: len(set(i["y"].tolist())) >= 2)
@@ -343,7 +449,7 @@ NOTEBOOK_TASKS = (
     # |x - y| / max(1e-8, |x| + |y|) of given x, y: one rounding per operation, no cancellation of results
     Task("rel_error", rel_error_inputs, rel_error_run, lambda inputs: f"x and y of shape {shape_of(inputs['x'])}",
          tolerance=exact, behaviours=(
-             Behaviour("the largest elementwise relative error", lambda i: np.ptp(relative_errors(i)) > 0),
+             Behaviour("the largest elementwise relative error, as a float", lambda i: np.ptp(relative_errors(i)) > 0),
              Behaviour("the 1e-8 floor in the denominator (entries below it, one pair exactly 0)",
                        lambda i: (np.abs(i["x"]) + np.abs(i["y"]) < 1e-8).any()))),
     Task("numerical_gradient", numerical_gradient_inputs, numerical_gradient_run, describe_numerical_gradient,
@@ -355,6 +461,7 @@ NOTEBOOK_TASKS = (
     Task("affine_forward", affine_inputs, affine_forward_run, describe_affine_forward, tolerance=affine_tolerance,
          behaviours=(
         Behaviour("each example flattened into a row, x.reshape(N, D)", several_axes("x")),
+        Behaviour("cache = (x, w, b) with x as given, not flattened", several_axes("x")),
         Behaviour("the bias is added to every row", lambda i: np.all(i["b"] != 0)))),
     Task("affine_backward", affine_inputs, affine_backward_run, describe_affine_backward, tolerance=affine_tolerance,
          behaviours=(
@@ -366,17 +473,18 @@ NOTEBOOK_TASKS = (
                   Behaviour("the mask comes from the forward input x > 0, not from dout",
                             lambda i: ((i["cache"] > 0) != (i["dout"] > 0)).any()),
                   Behaviour("derivative 0 at exactly x = 0", lambda i: (i["cache"] == 0).any())),
-    forward_task("sigmoid_forward", "1 / (1 + exp(-x))", caches_output=True),
+    forward_task("sigmoid_forward", "1 / (1 + exp(-x))"),
     backward_task("sigmoid_backward", Behaviour("dx = dout * s * (1 - s) with s the cached output",
                                                 lambda i: np.all((i["cache"] > 0) & (i["cache"] < 1)))),
-    forward_task("tanh_forward", "tanh(x)", caches_output=True),
+    forward_task("tanh_forward", "tanh(x)"),
     backward_task("tanh_backward", Behaviour("dx = dout * (1 - t**2) with t the cached output",
                                              lambda i: np.all(np.abs(i["cache"]) < 1))),
-    loss_task("softmax_loss", (ROW_MAXIMUM, NO_OVERFLOW, MEAN,
+    loss_task("softmax_loss", (ROW_MAXIMUM, NO_OVERFLOW, NO_UNDERFLOW, A_FLOAT, MEAN,
                                Behaviour("probabilities normalised over axis 1 (the classes)",
                                          lambda i: min(i["scores"].shape) >= 2),
                                Behaviour("the gradient has -1 at each correct class", lambda i: len(i["y"]) >= 1),
                                ONE_PER_ROW)),
-    loss_task("svm_loss", (MEAN, CORRECT_MARGIN, HINGE, HINGE_GRADIENT, ONE_PER_ROW)),
+    loss_task("svm_loss", (MEAN, CORRECT_MARGIN, HINGE, HINGE_GRADIENT, ONE_PER_ROW, A_FLOAT,
+                           Behaviour("scores of magnitude ~1000 and margins of ~1000", lambda i: widely_spread(i["scores"])))),
 )
 register(*NOTEBOOK_TASKS)

@@ -11,15 +11,23 @@ MOMENTUM = '    velocity = config["momentum"] * velocity - config["learning_rate
 ADAM_STATE = 'config["t"], config["m"], config["v"] = t, m, v'
 
 
-NET = {  # the documented behaviour each FullyConnectedNet mistake breaks (some cases cannot show it)
-    "activations": "layer l uses activation l (a different one in every hidden layer)",
-    "last": "no activation after the last affine layer",
-    "reg": "the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
-}
+FORWARD = ('            out, affine_cache = affine_forward(out, self.params[f"W{layer}"], self.params[f"b{layer}"])\n'
+           '            activation_cache = None\n')
+ACTIVATION = ('            if layer < self.num_layers:\n'
+              '                forward, _ = ACTIVATIONS[self.activations[layer - 1]]\n'
+              '                out, activation_cache = forward(out)\n')
+BACKWARD = ('            if layer < self.num_layers:\n'
+            '                _, backward = ACTIVATIONS[self.activations[layer - 1]]\n'
+            '                dout = backward(dout, activation_cache)\n'
+            '            dout, dW, db = affine_backward(dout, affine_cache)\n')
+BACKWARD_SWAPPED = ('            dout, dW, db = affine_backward(dout, affine_cache)\n'
+                    '            if layer < self.num_layers:\n'
+                    '                _, backward = ACTIVATIONS[self.activations[layer - 1]]\n'
+                    '                dout = backward(dout, activation_cache)\n')
 
 
-def mistake(task, name, hint, *edits, breaks=""):
-    return Mistake(task, hint, edits={task: edits}, name=f"{task}__{name}", breaks=breaks)
+def mistake(task, name, hint, *edits):
+    return Mistake(task, hint, edits={task: edits}, name=f"{task}__{name}")
 
 
 MISTAKES = [
@@ -33,21 +41,32 @@ MISTAKES = [
             "the weights W1, ..., WL only",
             (LOSS_LINE, LOSS_LINE.replace("np.sum(W * W)",
                                           'np.sum(W * W) + 0.5 * self.reg * np.sum(self.params[f"b{layer}"] ** 2)')),
-            (BIAS_GRAD, BIAS_GRAD + ' + self.reg * self.params[f"b{layer}"]'), breaks=NET["reg"]),
+            (BIAS_GRAD, BIAS_GRAD + ' + self.reg * self.params[f"b{layer}"]')),
     mistake("FullyConnectedNet", "reg_one_weight", "your loss matches an L2 term on the first layer's weights "
             "only; add 0.5 * reg * sum(W**2) for every layer inside the loop",
             (LOSS_LINE, ""), ("        return loss, grads", "        loss += 0.5 * self.reg * np.sum(W * W)\n"
-                                                             "        return loss, grads"),
-            breaks=NET["reg"]),
+                                                             "        return loss, grads"),),
     mistake("FullyConnectedNet", "first_activation", "your scores match using the first hidden layer's activation in "
             "every layer; layer l uses self.activations[l - 1]",
-            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[0]]"),
-            breaks=NET["activations"]),
+            ("ACTIVATIONS[self.activations[layer - 1]]", "ACTIVATIONS[self.activations[0]]"),),
     mistake("FullyConnectedNet", "activation_after_last", "your scores match applying the last hidden activation "
             "after the last affine layer too; the scores come straight out of affine L",
             ("if layer < self.num_layers:", "if self.activations:"),
             ("ACTIVATIONS[self.activations[layer - 1]]",
-             "ACTIVATIONS[self.activations[min(layer, len(self.activations)) - 1]]"), breaks=NET["last"]),
+             "ACTIVATIONS[self.activations[min(layer, len(self.activations)) - 1]]")),
+    mistake("FullyConnectedNet", "reg_stale_W", "your loss matches an L2 term that adds 0.5 * reg * sum(W**2) once "
+            "per layer with the same W, the one left over from the backward loop (W1): read each layer's own "
+            "self.params[f'W{l}'] inside the sum",
+            (LOSS_LINE, ""), ("        return loss, grads",
+                              "        for _ in range(self.num_layers):\n"
+                              "            loss += 0.5 * self.reg * np.sum(W * W)\n"
+                              "        return loss, grads")),
+    mistake("FullyConnectedNet", "activation_before_affine", "your scores match applying each hidden activation "
+            "before its affine layer, so the first one acts on X itself: layer l is affine_l and then activation l",
+            (FORWARD + ACTIVATION, ACTIVATION.replace("            activation_cache", "            activation_cache")
+             .replace("            if layer", "            activation_cache = None\n            if layer", 1)
+             + FORWARD.split("\n")[0] + "\n"),
+            (BACKWARD, BACKWARD_SWAPPED)),
     mistake("FullyConnectedNet", "no_dtype", "your parameters are float64 when dtype=np.float32 was asked for: "
             "cast each one with .astype(dtype)",
             (W_INIT, "weight_scale * np.random.randn(dims[layer - 1], dims[layer])"),
@@ -66,6 +85,9 @@ MISTAKES = [
             (MOMENTUM + "    next_w = w + velocity\n", "    next_w = w + velocity\n" + MOMENTUM)),
     mistake("sgd_momentum", "velocity_not_stored", "the first step is right but later ones are not: store the new "
             "velocity in config['velocity'] so the next step can use it", ('    config["velocity"] = velocity\n', "")),
+    mistake("sgd_momentum", "velocity_starts_at_w", "your first step from a config without a velocity matches "
+            "starting the velocity at w: a new velocity starts at zeros, config.get('velocity', np.zeros_like(w))",
+            ('config.get("velocity", np.zeros_like(w))', 'config.get("velocity", w)')),
     mistake("rmsprop", "cache_not_stored", "the first step is right but later ones are not: store the new running "
             "average in config['cache'] so the next step can use it", ('    config["cache"] = cache\n', "")),
     mistake("rmsprop", "decay_swapped", "your running average matches decay_rate and 1 - decay_rate swapped: keep "
@@ -89,6 +111,9 @@ MISTAKES = [
             "division by zero): increment t first, so the first step has t = 1",
             ('t = config.get("t", 0) + 1', 't = config.get("t", 0)'),
             (ADAM_STATE, ADAM_STATE.replace("= t, m, v", "= t + 1, m, v"))),
+    mistake("adam", "t_starts_at_1", "your steps from a config without state match a step count that starts at 1, "
+            "so the first step uses t = 2: t starts at 0 and is incremented before use, so the first step has t = 1",
+            ('t = config.get("t", 0) + 1', 'config.setdefault("t", 1)\n    t = config["t"] + 1')),
     mistake("adam", "state_not_stored", "the first step is right but later ones are not: store m and v (and t) in "
             "config so the next step can use them",
             (ADAM_STATE, 'config["t"] = t')),

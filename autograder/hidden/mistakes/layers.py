@@ -82,6 +82,46 @@ def relu_backward__in_place(dout, cache):
     return dout
 
 
+def affine_forward__caches_flat_x(x, w, b):
+    flat = x.reshape(x.shape[0], -1)
+    return flat @ w + b, (flat, w, b)
+
+
+def relu_forward__in_place(x):
+    x[x < 0] = 0
+    return x, x
+
+
+def sigmoid_forward__exp_ratio(x):
+    out = np.exp(x) / (1 + np.exp(x))
+    return out, out
+
+
+def sigmoid_forward__clipped(x):
+    out = np.clip(1 / (1 + np.exp(-x)), 1e-4, 1 - 1e-4)
+    return out, out
+
+
+def tanh_forward__exp_formula(x):
+    out = (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
+    return out, out
+
+
+def tanh_forward__clipped(x):
+    out = np.clip(np.tanh(x), -1 + 1e-4, 1 - 1e-4)
+    return out, out
+
+
+def softmax_loss__log_of_probabilities(scores, y):
+    n = len(y)
+    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs = exps / exps.sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(probs[np.arange(n), y]))
+    dscores = probs.copy()
+    dscores[np.arange(n), y] -= 1
+    return float(loss), dscores / n
+
+
 NOT_AVERAGED = ("dscores[rows, y] -= 1\n    dscores /= N", "dscores[rows, y] -= 1")
 SVM_NOT_AVERAGED = ("dscores[rows, y] = -dscores.sum(axis=1)\n    dscores /= N", "dscores[rows, y] = -dscores.sum(axis=1)")
 
@@ -119,12 +159,16 @@ MISTAKES = [
     Mistake("affine_forward", "your output matches flattening the wrong axes: keep the first axis (the "
             "examples) and flatten the rest with x.reshape(N, -1)",
             {"affine_forward": affine_forward__wrong_axes}),
+    Mistake("affine_forward", "your cache holds x flattened to (N, D): keep x as given, cache = (x, w, b), so "
+            "affine_backward can give dx x's shape", {"affine_forward": affine_forward__caches_flat_x}),
     Mistake("affine_backward", "dx must have x's original shape (N, d1, ..., dk): reshape it back with "
             "x.shape", {"affine_backward": affine_backward__dx_flat}),
     edit("affine_backward", "db_total", "your db is one number, the sum of all of dout: sum over the rows only, "
          "dout.sum(axis=0), which has shape (M,)", ("db = dout.sum(axis=0)", "db = dout.sum()")),
     edit("affine_backward", "dw_unflattened", "your dw has the wrong shape: flatten x to (N, D) first, then "
          "dw = x_flat.T @ dout has shape (D, M)", ("dw = x.reshape(x.shape[0], -1).T @ dout", "dw = x.T @ dout")),
+    Mistake("relu_forward", "you wrote zeros into x in place, which changes the caller's array: build a new array "
+            "with np.maximum(0, x)", {"relu_forward": relu_forward__in_place}),
     Mistake("relu_backward", "your dx matches masking with dout > 0; the mask comes from the forward input "
             "(x > 0), not from the upstream gradient", {"relu_backward": relu_backward__dout_mask}),
     Mistake("relu_backward", "your dx lets the gradient through where x is exactly 0: the derivative there is "
@@ -137,14 +181,22 @@ MISTAKES = [
          "sigmoid_backward needs for dout * s * (1 - s)", ("cache = out", "cache = x")),
     edit("tanh_forward", "caches_input", "your cache holds the input x: cache the output t = tanh(x), which "
          "tanh_backward needs for dout * (1 - t**2)", ("cache = out", "cache = x")),
+    Mistake("sigmoid_forward", "your output is NaN where x is large: exp(x) / (1 + exp(x)) overflows to inf / inf; "
+            "use 1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0, or np.exp(-np.logaddexp(0, -x))",
+            {"sigmoid_forward": sigmoid_forward__exp_ratio}),
+    Mistake("sigmoid_forward", "your output matches clipping it to [1e-4, 1 - 1e-4]: the sigmoid comes as close to 0 "
+            "and 1 as float64 allows (and reaches them at |x| ~ 1000); do not clip it",
+            {"sigmoid_forward": sigmoid_forward__clipped}),
+    Mistake("tanh_forward", "your output is NaN where |x| is large: (e^x - e^-x) / (e^x + e^-x) overflows to "
+            "inf / inf beyond |x| ~ 710; np.tanh(x) is stable", {"tanh_forward": tanh_forward__exp_formula}),
+    Mistake("tanh_forward", "your output matches clipping it to [-1 + 1e-4, 1 - 1e-4]: tanh comes as close to -1 "
+            "and 1 as float64 allows; do not clip it", {"tanh_forward": tanh_forward__clipped}),
     Mistake("sigmoid_backward", "your dx matches applying the sigmoid to the cache again: the cache already "
             "holds s = σ(x), so dx = dout * s * (1 - s)", {"sigmoid_backward": sigmoid_backward__sigmoid_of_cache}),
     Mistake("tanh_backward", "your dx matches applying tanh to the cache again: the cache already holds "
             "t = tanh(x), so dx = dout * (1 - t**2)", {"tanh_backward": tanh_backward__tanh_of_cache}),
     edit("softmax_loss", "grad_not_averaged", "your dscores are N times too large: divide the gradient by N "
          "like the loss", NOT_AVERAGED),
-    edit("softmax_loss", "summed", "your loss matches summing over the examples; average it over N",
-         ("loss = -log_probs[rows, y].mean()", "loss = -log_probs[rows, y].sum()"), NOT_AVERAGED),
     edit("softmax_loss", "no_max_shift", "large scores overflow exp(): subtract each row's max from the scores "
          "first (it leaves the probabilities unchanged)",
          ("shifted = scores - scores.max(axis=1, keepdims=True)", "shifted = scores")),
@@ -158,6 +210,12 @@ MISTAKES = [
     edit("softmax_loss", "wrong_axis", "your softmax is normalised over the wrong axis: each row (one example) "
          "must sum to 1, so use axis=1", ("scores.max(axis=1, keepdims=True)", "scores.max(axis=0, keepdims=True)"),
          ("np.exp(shifted).sum(axis=1, keepdims=True)", "np.exp(shifted).sum(axis=0, keepdims=True)")),
+    Mistake("softmax_loss", "your loss is inf or NaN where a probability underflows to 0 (a class ~1000 below the "
+            "best in its row): np.log of that probability is -inf, and 0 * log(0) is NaN. Take the log in the log "
+            "domain, log p = s - m - log(sum(exp(s - m))) with m the row's maximum, and pick log_probs[np.arange(N), y]",
+            {"softmax_loss": softmax_loss__log_of_probabilities}),
+    edit("softmax_loss", "summed", "your loss matches summing over the examples; average it over N",
+         ("loss = -log_probs[rows, y].mean()", "loss = -log_probs[rows, y].sum()"), NOT_AVERAGED),
     edit("softmax_loss", "forgot_minus_one", "dscores is missing the -1 at each correct class (the gradient is "
          "probs minus the one-hot labels, over N)", ("dscores[rows, y] -= 1\n    dscores /= N", "dscores /= N")),
     edit("svm_loss", "grad_not_averaged", "your dscores are N times too large: divide the gradient by N like "

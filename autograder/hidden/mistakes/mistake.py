@@ -14,7 +14,6 @@ class Mistake:
     overrides: dict = field(default_factory=dict)  # object name -> mistaken function
     edits: dict = field(default_factory=dict)  # object name -> ((old text, new text), ...) on its solution
     name: str = ""
-    breaks: str = ""  # the documented behaviour it breaks, when some hidden case cannot show it (Task.behaviours)
 
     @property
     def slug(self):

@@ -57,6 +57,10 @@ MISTAKES = [
                               ("affine_forward(x, self.params[self.w_name], self.params[self.b_name])",
                                "affine_forward(x, self.W, self.b)"))},
             name="Affine__stale"),
+    Mistake("Relu", "your backward writes zeros into dout in place, which changes the caller's array: return a new "
+            "array, relu_backward(dout, self.cache)", edits={"Relu": (("return relu_backward(dout, self.cache)",
+                                                                        "dout[self.cache <= 0] = 0\n        return dout"),)},
+            name="Relu__in_place"),
     layer("SoftmaxWithLoss", "ignores_dout", "your backward ignores dout: return dscores * dout, so an objective "
           "that scales the loss scales its gradient too", ("return self.dscores * dout", "return self.dscores")),
     layer("SoftmaxWithLoss", "scales_in_place", "your backward scales the stored dscores in place, so the next call "

@@ -269,12 +269,11 @@ LOG_MAX = np.log(np.finfo(np.float64).max)  # about 709.78: exp of anything larg
 
 
 def overflowing(got, theirs):
-    """Entries where one side is NaN or inf and the other is too, or is a finite value beyond LOG_MAX: the
-    same overflow, once in the probability domain (exp overflows, log(0) = -inf) and once computed in the
-    log domain (a loss of 1500 where exp(-1500) underflowed)."""
-    def overflowed(values, other):
-        return ~np.isfinite(values) & (~np.isfinite(other) | (np.abs(np.nan_to_num(other)) > LOG_MAX))
-    return overflowed(got, theirs) | overflowed(theirs, got)
+    """Entries where both sides are NaN or inf, or the student's is and the mistake's is a finite value beyond
+    LOG_MAX: the same overflow, once in the probability domain (exp overflows, log(0) = -inf) and once computed
+    in the log domain (a loss of 1500 where exp(-1500) underflowed). A finite answer of the student's is never
+    explained by a mistake's overflow (a summed loss of 1016 is no log of an underflowed probability)."""
+    return ~np.isfinite(got) & (~np.isfinite(theirs) | (np.abs(np.nan_to_num(theirs)) > LOG_MAX))
 
 
 def truncated(values):

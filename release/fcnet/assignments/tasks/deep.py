@@ -2,8 +2,9 @@
 
 Nets of depth 1 to 4 get random sizes, a different activation in every hidden layer, non-zero biases,
 reg > 0 and inputs with two trailing axes. Update rules are run for several steps on two parameters at
-once, each starting from a given state (so state must persist in each parameter's own config, under its
-documented key and sign) and with one coordinate whose gradient is so small that epsilon decides its step.
+once, one from a fresh config (so the state the rule creates and stores shows) and one from a given state
+(so state must persist in each parameter's own config, under its documented key and sign), each with one
+coordinate whose gradient is so small that epsilon decides its step.
 Each task's `behaviours` says which case shows what. The Solver trains a scripted stand-in model whose loss and accuracy
 follow its parameters in a known way, so its histories can be compared exactly while its minibatches
 stay free to be drawn in any random order. Trained models are judged from their parameters.
@@ -21,6 +22,7 @@ from . import (Behaviour, StudentError, Task, as_dict, call, invoke, keys_of, me
 from .recipe import recipe_of, trained_with
 from .scripted import ScriptedModel, batch_checks, batches
 from .standins import NETWORK, WEIGHT_SHIFT
+from .layers import OVERFLOW, SPREAD, real_scalar, stretch, widely_spread
 from .two_layer import TIME_CHECK, init_checks, layer_params, seeds_inputs, time_checks, training_tolerance
 
 ACTIVATION_NAMES = ("relu", "sigmoid", "tanh", "linear")
@@ -47,17 +49,44 @@ def mse_tolerance(inputs, expected):
 
 # --- FullyConnectedNet -------------------------------------------------------------------------
 
-DEPTHS = (3, 1, 3, 3, 4)  # case -> depth of the net whose loss is judged (case 1: a linear model)
+DEPTHS = (3, 4, 3)  # case -> depth of its deep net (every case also has a linear model)
+LINEAR = "linear model: "  # prefix of the linear model's inputs and outputs
+CURVES = {"relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 0.5 * (1 + np.tanh(0.5 * z)), "tanh": np.tanh,
+          "linear": lambda z: z}
+
+
+def hidden_output(X, layers, activations):
+    """The last hidden layer's output of a net with these (W, b) layers (all but the last) and activations."""
+    out = X.reshape(len(X), -1)
+    for (W, b), name in zip(layers, activations):
+        out = CURVES[name](out @ W + b)
+    return out
+
+
+def given_net(rng, dims, n, head, trailing):
+    """A net's arrays: X of shape (n, *trailing), labels or targets y, W1, b1, ... (mixed-sign weights, biases of
+    both signs)."""
+    inputs = {"X": rng.normal(size=(n, *trailing)),
+              "y": rng.normal(size=(n, dims[-1])) if head == "mse" else rng.integers(0, dims[-1], size=n)}
+    for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), start=1):
+        inputs[f"W{layer}"] = mixed_signs(rng, (fan_in, fan_out), scale=1.0 / np.sqrt(fan_in))
+        inputs[f"b{layer}"] = rng.normal(scale=0.5, size=fan_out)
+    return inputs
 
 
 def net_inputs(rng, case):
-    """Every case: a net of depth DEPTHS[case] (each hidden layer with another activation, the last a sigmoid
-    or tanh) with given weights and biases, reg > 0 and an input with two trailing axes; case 2 has an MSE
-    head. Case 0 first builds a fresh float32 net for its initialisation statistics (every W has at least
-    1,500 entries, as in two_layer)."""
-    new = {} if case > 0 else {
-        "new_dims": rng.integers([80, 60, 150, 10], [120, 100, 200, 16]), "new_activations": np.array(["relu", "tanh"]),
-        "weight_scale": np.array(10 ** rng.uniform(-3, -1)), "numpy_seed": np.array(rng.integers(2 ** 31))}
+    """Every case builds three nets, so every case can show every documented behaviour:
+    - a fresh float32 net for the initialisation statistics (every W has at least 1,500 entries, as in
+      two_layer), whose params must all be float32, and whose scores must be float32 too (X is cast);
+    - a deep net of depth DEPTHS[case] (each hidden layer with another activation, the last a sigmoid or tanh,
+      so an activation after the last layer shows) with given weights and biases;
+    - a linear model (hidden_dims=[]) with the other head.
+    The deep net has the softmax head in cases 0 and 2 and the MSE head in case 1; reg > 0 and inputs with two
+    trailing axes everywhere. A softmax head's scores spread by ~1000 within a row (the deep net's through its
+    last bias, the linear model's in one row of X) and reach ~900."""
+    new = {"new_dims": rng.integers([80, 60, 150, 10], [120, 100, 200, 16]),
+           "new_activations": np.array(["relu", "tanh"]),
+           "weight_scale": np.array(10 ** rng.uniform(-3, -1)), "numpy_seed": np.array(rng.integers(2 ** 31))}
     n, depth = int(rng.integers(4, 8)), DEPTHS[case]
     trailing = (2, int(rng.integers(2, 4)))
     dims = [int(np.prod(trailing)), *(int(v) for v in rng.integers(3, 8, size=depth - 1)), int(rng.integers(2, 5))]
@@ -65,27 +94,38 @@ def net_inputs(rng, case):
     # an activation after the last layer would show
     last = str(rng.choice(["sigmoid", "tanh"]))
     others = [name for name in rng.permutation(ACTIVATION_NAMES) if name != last]
-    activations = [*others[:depth - 2], last] if depth > 1 else []
-    inputs = {
-        "dims": np.array(dims),
-        "activations": np.array(activations, dtype=str),
-        "loss_type": np.array("mse" if case == 2 else "softmax"),
-        "X": rng.normal(size=(n, *trailing)),
-        "y": rng.normal(size=(n, dims[-1])) if case == 2 else rng.integers(0, dims[-1], size=n),
-        "reg": np.array(rng.uniform(0.1, 1.0)),
-    }
-    for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), start=1):
-        inputs[f"W{layer}"] = mixed_signs(rng, (fan_in, fan_out), scale=1.0 / np.sqrt(fan_in))
-        inputs[f"b{layer}"] = rng.normal(scale=0.5, size=fan_out)
+    activations = [*others[:depth - 2], last]
+    head = "mse" if case == 1 else "softmax"
+    inputs = {"dims": np.array(dims), "activations": np.array(activations, dtype=str), "loss_type": np.array(head),
+              "reg": np.array(rng.uniform(0.1, 1.0)), **given_net(rng, dims, n, head, trailing)}
+    linear_head = "softmax" if head == "mse" else "mse"
+    linear_dims = [dims[0], int(rng.integers(2, 5))]
+    linear = given_net(rng, linear_dims, int(rng.integers(4, 8)), linear_head, trailing)
+    if head == "softmax":  # the last bias lifts one class to ~OVERFLOW and puts another ~SPREAD below it
+        high, low = rng.choice(dims[-1], size=2, replace=False)
+        inputs[f"b{depth}"][[high, low]] += (OVERFLOW, OVERFLOW - SPREAD)
+    else:  # one row of the linear model's X stretched: the other rows keep ordinary scores
+        X = linear["X"]
+        if (X[0].reshape(-1) @ linear["W1"]).max() <= 0:  # its opposite reaches a positive maximum
+            X[0] = -X[0]
+        X[0] *= stretch(X[0].reshape(-1) @ linear["W1"])
+    inputs.update({f"{LINEAR}{key}": value for key, value in
+                   {**linear, "dims": np.array(linear_dims), "loss_type": np.array(linear_head)}.items()})
     return {**new, **inputs}
 
 
+def linear_part(inputs):
+    """The linear model's inputs under the deep net's names (dims, loss_type, X, y, W1, b1), with the shared reg."""
+    return {**{key[len(LINEAR):]: value for key, value in inputs.items() if key.startswith(LINEAR)},
+            "activations": np.array([], dtype=str), "reg": inputs["reg"]}
+
+
 def describe_net(inputs):
-    activations = ", ".join(str(a) for a in inputs["activations"]) or "no hidden layer"
-    new = (f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}, then "
-           if "new_dims" in inputs else "")
-    return (f"{new}{len(inputs['dims']) - 1} layers ({activations}), {inputs['loss_type']} loss, X of shape "
-            f"{shape_of(inputs['X'])}, reg {number(inputs['reg'], SETTING_DIGITS)}")
+    activations = ", ".join(str(a) for a in inputs["activations"])
+    return (f"a new float32 net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}; a "
+            f"{len(inputs['dims']) - 1}-layer net ({activations}) with {inputs['loss_type']} loss and a linear model "
+            f"(hidden_dims=[]) with {inputs[LINEAR + 'loss_type']} loss, X of shape {shape_of(inputs['X'])}, "
+            f"reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
 def new_net(ns, dims, activations, **options):
@@ -94,18 +134,24 @@ def new_net(ns, dims, activations, **options):
 
 
 def net_run(ns, inputs):
-    outputs = {}
-    if "new_dims" in inputs:
-        np.random.seed(int(inputs["numpy_seed"]))
-        net = new_net(ns, inputs["new_dims"], inputs["new_activations"], weight_scale=float(inputs["weight_scale"]),
-                      dtype=np.float32)
-        params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
-        outputs = {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
-                   **layer_params(params, "init:", len(inputs["new_dims"]) - 1)}
+    np.random.seed(int(inputs["numpy_seed"]))
+    net = new_net(ns, inputs["new_dims"], inputs["new_activations"], weight_scale=float(inputs["weight_scale"]),
+                  dtype=np.float32)
+    params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
+    outputs = {"keys": keys_of(params), "dtypes": np.array([str(np.asarray(v).dtype) for v in params.values()]),
+               **layer_params(params, "init:", len(inputs["new_dims"]) - 1)}
+    X = np.random.default_rng(int(inputs["numpy_seed"])).normal(size=(3, int(inputs["new_dims"][0])))
+    scores = invoke("FullyConnectedNet.loss", method(net, "loss", "FullyConnectedNet"), X)
+    outputs["dtype of a float32 net's scores"] = np.array(str(getattr(scores, "dtype", type(scores).__name__)))
+    for prefix, part in (("", inputs), (LINEAR, linear_part(inputs))):
+        outputs.update({prefix + key: value for key, value in given_net_run(ns, part).items()})
+    return outputs
+
+
+def given_net_run(ns, inputs):
+    """A net built for inputs' dims, activations, reg and head, loaded with its given params: its scores, then
+    its loss and gradients."""
     num_layers = len(inputs["dims"]) - 1
-    small = as_dict(method(new_net(ns, inputs["dims"], inputs["activations"], dtype=np.float32), "params",
-                           "FullyConnectedNet"), "FullyConnectedNet.params")
-    outputs["dtypes of a new float32 net"] = np.array(sorted({str(np.asarray(v).dtype) for v in small.values()}))
     net = new_net(ns, inputs["dims"], inputs["activations"], reg=float(inputs["reg"]), loss=str(inputs["loss_type"]))
     params = as_dict(method(net, "params", "FullyConnectedNet"), "FullyConnectedNet.params")
     params.update(layer_params(inputs, "", num_layers))
@@ -114,14 +160,12 @@ def net_run(ns, inputs):
     loss, grads = unpack(invoke("FullyConnectedNet.loss", loss_fn, inputs["X"], inputs["y"]),
                          "FullyConnectedNet.loss(X, y)", ("loss", "grads"))
     grads = as_dict(grads, "grads")
-    return {**outputs, "scores": scores, "loss": loss, "grads keys": keys_of(grads),
-            **layer_params(grads, "grad:", num_layers)}
+    return {"scores": scores, "loss": real_scalar(loss, "the loss FullyConnectedNet.loss(X, y) returns"),
+            "grads keys": keys_of(grads), **layer_params(grads, "grad:", num_layers)}
 
 
 def net_summary(inputs, outputs, namespace):
     """The fresh float32 net's params become checks on shapes, statistics and dtype; the rest passes through."""
-    if "new_dims" not in inputs:
-        return outputs
     dims = [int(v) for v in inputs["new_dims"]]
     shapes = {f"W{layer}": (fan_in, fan_out) for layer, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:]), 1)}
     checks = init_checks(outputs, shapes, float(inputs["weight_scale"]))
@@ -134,15 +178,18 @@ def net_summary(inputs, outputs, namespace):
 def net_tolerance(inputs, expected):
     """Products into a softmax or MSE head and back: each output at a few ulp of the magnitudes of its terms
     (tolerances.network_scales, which bounds every activation, stand-ins' included). Graded nets are float64
-    (dtype=np.float32 only in the initialisation case, which is judged by checks)."""
-    num_layers = len(inputs["dims"]) - 1
-    layers = [(inputs[f"W{layer}"], inputs[f"b{layer}"]) for layer in range(1, num_layers + 1)]
-    head = str(inputs["loss_type"])
-    scales = network_scales(inputs["X"], layers, float(inputs["reg"]), head, inputs["y"] if head == "mse" else None,
-                            WEIGHT_SHIFT)
-    loss = scales.pop("loss") + abs(float(np.asarray(expected.get("loss", 0.0)).ravel()[0]))
-    return {"scores": floor(scales.pop("scores")), "loss": floor(loss),
-            **{f"grad:{name}": floor(scale) for name, scale in scales.items()}}
+    (the float32 net is judged by checks and its scores' dtype)."""
+    tolerances = {}
+    for prefix, part in (("", inputs), (LINEAR, linear_part(inputs))):
+        num_layers = len(part["dims"]) - 1
+        layers = [(part[f"W{layer}"], part[f"b{layer}"]) for layer in range(1, num_layers + 1)]
+        head = str(part["loss_type"])
+        scales = network_scales(part["X"], layers, float(part["reg"]), head, part["y"] if head == "mse" else None,
+                                WEIGHT_SHIFT)
+        loss = scales.pop("loss") + abs(float(np.asarray(expected.get(prefix + "loss", 0.0)).ravel()[0]))
+        tolerances.update({prefix + "scores": floor(scales.pop("scores")), prefix + "loss": floor(loss),
+                           **{f"{prefix}grad:{name}": floor(scale) for name, scale in scales.items()}})
+    return tolerances
 
 
 # --- update rules ------------------------------------------------------------------------------
@@ -158,10 +205,16 @@ HYPERPARAMETERS = {  # name -> (low, high) of a random setting; case 0 uses the 
 
 STATE = {"sgd": (), "sgd_momentum": ("velocity",), "rmsprop": ("cache",), "adam": ("m", "v", "t")}
 TINY = 1e-6  # the size of one coordinate's gradients: near epsilon's scale once squared and averaged
+FRESH, GIVEN = "a", "b"  # the parameter whose config starts without state, and the one that starts from a given state
+
+
+def labels(rule):
+    """(output label of the fresh parameter, of the given-state parameter)."""
+    return "w", ("a second parameter" if not STATE[rule] else f"w from a given {'/'.join(STATE[rule])}")
 
 
 def initial_state(rng, rule, tag, shape):
-    """The state a parameter's config starts from, under the documented keys (`velocity_a`, `t_b`, ...):
+    """The state a parameter's config starts from, under the documented keys (`velocity_b`, `t_b`, ...):
     non-zero, so reading it, its sign and where it is stored all show; tiny where the gradient is."""
     state = {"velocity": mixed_signs(rng, shape, scale=0.1), "m": mixed_signs(rng, shape, scale=0.5),
              "cache": rng.uniform(0.1, 2.0, size=shape), "v": rng.uniform(0.1, 2.0, size=shape),
@@ -172,21 +225,27 @@ def initial_state(rng, rule, tag, shape):
 
 
 def given_state(inputs, rule, tag):
-    """A parameter's starting state from the inputs, copied (so a rule may update it in place)."""
-    return {key: inputs[f"{key}_{tag}"].copy() if key != "t" else int(inputs[f"t_{tag}"]) for key in STATE[rule]}
+    """A parameter's starting state from the inputs, copied (so a rule may update it in place); none for the
+    fresh parameter."""
+    return {key: inputs[f"{key}_{tag}"].copy() if key != "t" else int(inputs[f"t_{tag}"]) for key in STATE[rule]
+            if f"{key}_{tag}" in inputs}
 
 
 def update_inputs(rule):
+    """Two parameters of random shapes, STEPS gradients each. The first starts from a fresh config (None in
+    case 0, so every default is used; the hyperparameters alone in the others), so the state the rule
+    creates on its first call (zeros, t = 0) and stores for the next shows; the second starts from a given
+    state, so reading it, its sign and its keys show."""
     def make(rng, case):
         shapes = [tuple(int(v) for v in rng.integers(2, 5, size=int(rng.integers(1, 3)))) for _ in range(2)]
         inputs = {}
-        for tag, shape in zip("ab", shapes):
+        for tag, shape in zip((FRESH, GIVEN), shapes):
             inputs[f"w_{tag}"] = mixed_signs(rng, shape)
             # gradients that change size and sign from step to step, so every piece of state shows
             dw = np.stack([mixed_signs(rng, shape, scale=10.0 ** rng.uniform(-1, 1)) for _ in range(STEPS)])
             dw.reshape(STEPS, -1)[:, 0] *= TINY
             inputs[f"dw_{tag}"] = dw
-            inputs.update(initial_state(rng, rule, tag, shape))
+        inputs.update(initial_state(rng, rule, GIVEN, shapes[1]))
         if case > 0:
             ranges = HYPERPARAMETERS[rule].items()
             inputs.update({name: np.array(rng.uniform(low, high)) for name, (low, high) in ranges})
@@ -202,14 +261,15 @@ def update_tolerance(rule):
     """w after step k = w0 + the sum of the steps so far; each step rounds at a few ulp of its terms:
     sgd lr |dw|; momentum mu |v| + lr |dw|; rmsprop the step itself (a ratio of positive terms); adam lr
     times the condition of its bias corrections 1 - beta^t, which lose ~1 / (1 - beta) ulp to cancellation.
-    Steps are read from the expected values (v = the last step; momentum's first from the given velocity)."""
+    Steps are read from the expected values (v = the last step; momentum's first from the given velocity,
+    or 0 on a fresh config)."""
     def tolerance(inputs, expected):
         setting = {**DEFAULTS, **({"learning_rate": ADAM_LEARNING_RATE} if rule == "adam" else {}),
                    **{name: float(value) for name, value in inputs.items() if value.ndim == 0}}
         lr = setting["learning_rate"]
         tolerances = {}
-        for tag, label in (("a", "w"), ("b", "a second parameter")):
-            previous, last_step = inputs[f"w_{tag}"], np.abs(inputs.get(f"velocity_{tag}", 0.0))  # given state
+        for tag, label in zip((FRESH, GIVEN), labels(rule)):
+            previous, last_step = inputs[f"w_{tag}"], np.abs(inputs.get(f"velocity_{tag}", 0.0))
             scale = np.abs(previous)
             for step in range(STEPS):
                 name = f"{label} after step {step + 1}"
@@ -228,18 +288,19 @@ def update_tolerance(rule):
 
 
 def update_run(rule):
-    """The two parameters take turns for STEPS steps, each with its own config. The rule gets copies of the
-    case's arrays; `w` and `dw` are compared with what was passed after every call (the first change is
-    recorded as `input:w` / `input:dw`: a rule must never change them), and every next_w is recorded as a
+    """The two parameters take turns for STEPS steps, each with its own config (the fresh one: None in case 0,
+    else the hyperparameters alone; the other: the hyperparameters and the given state). The rule gets copies
+    of the case's arrays; `w` and `dw` are compared with what was passed after every call (the first change
+    is recorded as `input:w` / `input:dw`: a rule must never change them), and every next_w is recorded as a
     snapshot, since a later step may write into the very array a rule returned."""
     def run(ns, inputs):
         settings = {name: float(inputs[name]) for name in HYPERPARAMETERS[rule] if name in inputs}
-        weights = {tag: inputs[f"w_{tag}"].copy() for tag in "ab"}
-        configs = {tag: {**settings, **given_state(inputs, rule, tag)} or None for tag in "ab"}
-        passed = {"w": inputs["w_a"].copy(), "dw": inputs["dw_a"][0].copy()}  # unchanged unless a call changes them
+        weights = {tag: inputs[f"w_{tag}"].copy() for tag in (FRESH, GIVEN)}
+        configs = {FRESH: dict(settings) or None, GIVEN: {**settings, **given_state(inputs, rule, GIVEN)} or None}
+        passed = {"w": inputs[f"w_{FRESH}"].copy(), "dw": inputs[f"dw_{FRESH}"][0].copy()}  # unchanged unless changed
         changed, outputs = {}, {}
         for step in range(STEPS):
-            for tag in "ab":
+            for tag, label in zip((FRESH, GIVEN), labels(rule)):
                 arguments = {"w": weights[tag], "dw": inputs[f"dw_{tag}"][step].copy()}
                 before = {name: snapshot(value) for name, value in arguments.items()}
                 result = unpack(call(ns, rule, arguments["w"], arguments["dw"], configs[tag]), rule,
@@ -248,7 +309,6 @@ def update_run(rule):
                     if name not in changed and not same_array(value, before[name]):
                         changed[name] = snapshot(value)
                 weights[tag], configs[tag] = result[0], as_dict(result[1], f"the config {rule} returns")
-                label = "w" if tag == "a" else "a second parameter"
                 outputs[f"{label} after step {step + 1}"] = snapshot(weights[tag])
         return {**{f"input:{name}": changed.get(name, value) for name, value in passed.items()}, **outputs}
     return run
@@ -262,13 +322,13 @@ def same_array(value, before):
 
 
 def describe_update(inputs):
-    state = [key for keys in STATE.values() for key in keys if f"{key}_a" in inputs]
+    state = [key for keys in STATE.values() for key in keys if f"{key}_{GIVEN}" in inputs]
     names = [name for name in inputs if inputs[name].ndim == 0 and name[:-2] not in state]
-    config = "config {" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
-        if names else "the default hyperparameters"
-    given = f", starting from a given {', '.join(state)}" if state else ""
-    return (f"w and dw of shape {shape_of(inputs['w_a'])}, {config}{given}; {STEPS} steps, taking turns with a "
-            f"second parameter of shape {shape_of(inputs['w_b'])}")
+    config = "{" + ", ".join(f"'{name}': {number(inputs[name], SETTING_DIGITS)}" for name in names) + "}" \
+        if names else "None (every default)"
+    given = f"from a given {', '.join(state)}" if state else "from the same config"
+    return (f"w and dw of shape {shape_of(inputs['w_' + FRESH])} from a fresh config {config}, taking turns with a "
+            f"second parameter of shape {shape_of(inputs['w_' + GIVEN])} {given}; {STEPS} steps each")
 
 
 # --- Solver ------------------------------------------------------------------------------------
@@ -481,40 +541,68 @@ def last_is_best(inputs):
     return accuracies[-1] >= max(accuracies)
 
 
-LINEAR = "case 2 is the linear model (hidden_dims=[]): it has no hidden layer and a single W"
+def net_scores(inputs):
+    """Scores of the net in `inputs` (deep or linear) without running any student code."""
+    depth = len(inputs["dims"]) - 1
+    layers = [(inputs[f"W{layer}"], inputs[f"b{layer}"]) for layer in range(1, depth + 1)]
+    return hidden_output(inputs["X"], layers[:-1], hidden_layers(inputs)) @ layers[-1][0] + layers[-1][1]
+
+
+def softmax_part(inputs):
+    return inputs if str(inputs["loss_type"]) == "softmax" else linear_part(inputs)
+
+
 NET_BEHAVIOURS = (
-    Behaviour("every parameter of the dtype asked for", lambda i: True),
-    Behaviour("weights weight_scale * randn, biases zero", lambda i: "new_dims" in i,
-              unless="initialisation statistics need a fresh, large net: case 1 builds one before its loss; the "
-                     "other cases load given parameters into small nets"),
-    Behaviour("hidden_dims=[] is a linear model", lambda i: len(i["dims"]) == 2,
-              unless="each case has one depth: case 2 is the linear model, the others have two or three hidden layers"),
+    Behaviour("every parameter of the dtype asked for; X cast to it", lambda i: True),
+    Behaviour("weights weight_scale * randn, biases zero", lambda i: "new_dims" in i),
+    Behaviour("hidden_dims=[] is a linear model", lambda i: len(i[LINEAR + "dims"]) == 2),
     Behaviour("layer l uses activation l (a different one in every hidden layer)",
-              lambda i: len(set(hidden_layers(i))) >= 2, unless=LINEAR),
-    Behaviour("no activation after the last affine layer",
-              lambda i: bool(hidden_layers(i)) and hidden_layers(i)[-1] in ("sigmoid", "tanh"), unless=LINEAR),
+              lambda i: len(set(hidden_layers(i))) >= 2),
+    Behaviour("no activation after the last affine layer, none before the first",
+              lambda i: hidden_layers(i)[-1] in ("sigmoid", "tanh")),
     Behaviour("the L2 term 0.5 * reg * sum W**2 covers every layer's W and no b (gradient reg * W)",
-              lambda i: float(i["reg"]) > 0 and len(i["dims"]) >= 3, unless=LINEAR),
+              lambda i: float(i["reg"]) > 0 and len(i["dims"]) >= 3),
     Behaviour("X of shape (N, d1, ..., dk) is flattened by affine_forward", lambda i: i["X"].ndim >= 3),
-    Behaviour('loss="mse" uses mse_loss with real targets', lambda i: str(i["loss_type"]) == "mse",
-              unless="each case has one head: case 3 has the MSE head, the others the softmax head"),
+    Behaviour('loss="mse" uses mse_loss with real targets, loss="softmax" softmax_loss',
+              lambda i: {str(i["loss_type"]), str(i[LINEAR + "loss_type"])} == {"mse", "softmax"}),
+    Behaviour("the softmax loss stays finite for scores spread by ~1000 within a row",
+              lambda i: widely_spread(net_scores(softmax_part(i)))),
+    Behaviour("the loss is a float", lambda i: True),
 )
+def fresh_config(inputs):
+    """The fresh parameter starts without state (its config is None or the hyperparameters alone)."""
+    return not any(key.endswith(f"_{FRESH}") and not key.startswith(("w_", "dw_")) for key in inputs)
+
+
+def tiny_gradient(inputs):
+    return all(np.abs(inputs[f"dw_{tag}"]).min() < 1e-4 for tag in (FRESH, GIVEN))
+
+
+FRESH_STATE = {
+    "sgd_momentum": "the velocity starts at zeros when config has none",
+    "rmsprop": "the cache starts at zeros when config has none",
+    "adam": "m and v start at zeros and t at 0 when config has none, so the first step has t = 1",
+}
 UPDATE_BEHAVIOURS = {
-    "sgd": (Behaviour("next_w = w - learning_rate * dw, a new array; w and dw unchanged", lambda i: True),),
+    "sgd": (Behaviour("next_w = w - learning_rate * dw, a new array; w and dw unchanged", lambda i: True),
+            Behaviour("the default learning rate 1e-2 fills a config without one", fresh_config)),
     "sgd_momentum": (
         Behaviour("v = momentum * v - learning_rate * dw; next_w = w + v", lambda i: True),
         Behaviour("the velocity under config['velocity'], read from it and written back (a given velocity is used)",
-                  lambda i: np.any(i["velocity_a"] != 0))),
+                  lambda i: np.any(i[f"velocity_{GIVEN}"] != 0))),
     "rmsprop": (
         Behaviour("cache = decay_rate * cache + (1 - decay_rate) * dw**2, under config['cache'] (a given cache is "
-                  "used)", lambda i: np.all(i["cache_a"] > 0)),
-        Behaviour("epsilon added after the square root", lambda i: np.abs(i["dw_a"]).min() < 1e-4)),
+                  "used)", lambda i: np.all(i[f"cache_{GIVEN}"] > 0)),
+        Behaviour("epsilon added after the square root", tiny_gradient)),
     "adam": (
         Behaviour("t incremented before use; m, v and t under config['m'], ['v'], ['t'] (a given state is used)",
-                  lambda i: int(i["t_a"]) >= 1 and np.all(i["v_a"] > 0)),
-        Behaviour("bias correction by 1 - beta1**t and 1 - beta2**t", lambda i: int(i["t_a"]) < 20),
-        Behaviour("epsilon added after the square root", lambda i: np.abs(i["dw_a"]).min() < 1e-4)),
+                  lambda i: int(i[f"t_{GIVEN}"]) >= 1 and np.all(i[f"v_{GIVEN}"] > 0)),
+        Behaviour("bias correction by 1 - beta1**t and 1 - beta2**t", lambda i: int(i[f"t_{GIVEN}"]) < 20),
+        Behaviour("epsilon added after the square root", tiny_gradient)),
 }
+for rule, text in FRESH_STATE.items():  # state created on the first call, then continued from what was stored
+    UPDATE_BEHAVIOURS[rule] += (Behaviour(f"{text}; later steps continue from the state stored in config",
+                                          fresh_config),)
 SOLVER_BEHAVIOURS = (
     Behaviour("one config per parameter, each a copy of optim_config", lambda i: len(i["a"]) + len(i["b"]) >= 2),
     Behaviour("every learning rate times lr_decay once per epoch", lambda i: float(i["lr_decay"]) < 1),
@@ -531,7 +619,7 @@ register(
          tolerance=mse_tolerance, behaviours=(
              Behaviour("loss = sum((preds - targets)**2) / (2N): the 1/2, and a mean over the N rows, not the N*K "
                        "entries", lambda i: i["preds"].shape[1] >= 2),)),
-    Task("FullyConnectedNet", net_inputs, net_run, describe_net, n_cases=5, summarize=net_summary,
+    Task("FullyConnectedNet", net_inputs, net_run, describe_net, summarize=net_summary,
          stand_ins=(*NETWORK, "sigmoid_forward", "sigmoid_backward", "tanh_forward", "tanh_backward", "mse_loss"),
          tolerance=net_tolerance, behaviours=NET_BEHAVIOURS),
     *(Task(rule, update_inputs(rule), update_run(rule), describe_update, tolerance=update_tolerance(rule),

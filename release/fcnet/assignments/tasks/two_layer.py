@@ -1,7 +1,8 @@
 """Notebook 2 tasks: the two-layer net, its layer objects, and training on the spiral and on digits.
 
 Hidden cases use non-zero biases, mixed-sign hidden pre-activations and reg > 0 (a net without its ReLU
-or with regularised biases cannot match); each task's `behaviours` says which case shows what. The
+or with regularised biases cannot match), and the softmax losses meet a row of scores spread by ~1000;
+each task's `behaviours` says which case shows what. The
 training loops are judged on what they own (updates, batches, history) by training a scripted stand-in
 model instead of the student's network.
 """
@@ -11,7 +12,7 @@ from ..readable import SETTING_DIGITS, number
 from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, network_scales, softmax_tolerance
 from . import (Behaviour, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot,
                unpack, upstream_gradient)
-from .layers import with_zeros
+from .layers import real_scalar, spread_row, stretch, widely_spread, with_zeros
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYER_CLASSES, LAYERS, NETWORK, WEIGHT_SHIFT
 
@@ -34,7 +35,8 @@ def net_inputs(rng, case):
 def describe_net(inputs):
     new = f"a new net with weight_scale {number(inputs['weight_scale'], SETTING_DIGITS)}, then " if "dims" in inputs \
         else ""
-    return (f"{new}X of shape {shape_of(inputs['X'])}, y of shape {shape_of(inputs['y'])}, "
+    spread = " (row 0 scaled up: its scores spread by ~1000)" if widely_spread(two_layer_scores(inputs)) else ""
+    return (f"{new}X of shape {shape_of(inputs['X'])}{spread}, y of shape {shape_of(inputs['y'])}, "
             f"reg {number(inputs['reg'], SETTING_DIGITS)}")
 
 
@@ -70,14 +72,40 @@ def net_tolerance(inputs, expected, grad_prefix="grad:"):
 
 # --- TwoLayerNet -----------------------------------------------------------------------------
 
+def two_layer_scores(inputs):
+    """The scores of the two-layer net in `inputs`, without running any student code."""
+    return np.maximum(inputs["X"] @ inputs["W1"] + inputs["b1"], 0) @ inputs["W2"] + inputs["b2"]
+
+
+def stretched(inputs):
+    """Row 0 of X stretched so that its scores spread by ~1000 and reach ~900 (the ReLU net is positively
+    homogeneous, so scaling a row scales its scores but for the biases), with its label at the row's lowest
+    score: a softmax computed without the row's maximum overflows, and -log of its underflowed probability is
+    inf. The other rows keep ordinary scores."""
+    X = inputs["X"]
+
+    def unbiased(row):
+        return np.maximum(row @ inputs["W1"], 0) @ inputs["W2"]
+
+    # the first of the rows (or their opposites) whose scores reach a positive maximum, so they can reach ~900;
+    # else the one whose scores spread the most
+    candidates = (*X, *-X)
+    row = next((candidate for candidate in candidates if unbiased(candidate).max() > 0 and np.ptp(unbiased(candidate))),
+               max(candidates, key=lambda candidate: np.ptp(unbiased(candidate))))
+    X[0] = row * stretch(unbiased(row))
+    inputs["y"][0] = np.argmin(two_layer_scores(inputs)[0])
+    return inputs
+
+
 def two_layer_inputs(rng, case):
-    """Every case: a small net loaded with given parameters, its loss and gradients. Case 0 first builds a
-    fresh net large enough for sharp initialisation statistics: W2 has at least 1,500 entries, so a correct
-    std strays from weight_scale by 10% only at over 5 standard errors."""
+    """Every case: a small net loaded with given parameters, its loss and gradients, with one row of scores
+    spread by ~1000 (stretched). Case 0 first builds a fresh net large enough for sharp initialisation
+    statistics: W2 has at least 1,500 entries, so a correct std strays from weight_scale by 10% only at over 5
+    standard errors."""
     if case > 0:
-        return net_inputs(rng, case)
+        return stretched(net_inputs(rng, case))
     return {"dims": rng.integers([100, 150, 10], [150, 250, 16]), "weight_scale": np.array(10 ** rng.uniform(-3, -1)),
-            "numpy_seed": np.array(rng.integers(2 ** 31)), **net_inputs(rng, case)}
+            "numpy_seed": np.array(rng.integers(2 ** 31)), **stretched(net_inputs(rng, case))}
 
 
 def two_layer_run(ns, inputs):
@@ -99,7 +127,8 @@ def two_layer_run(ns, inputs):
     loss, grads = unpack(invoke("TwoLayerNet.loss", loss_fn, inputs["X"], inputs["y"]), "TwoLayerNet.loss(X, y)",
                          ("loss", "grads"))
     grads = as_dict(grads, "grads")
-    return {**outputs, "scores": scores, "loss": loss, "grads keys": keys_of(grads), **layer_params(grads, "grad:")}
+    return {**outputs, "scores": scores, "loss": real_scalar(loss, "the loss TwoLayerNet.loss(X, y) returns"),
+            "grads keys": keys_of(grads), **layer_params(grads, "grad:")}
 
 
 def two_layer_summary(inputs, outputs, namespace):
@@ -200,10 +229,13 @@ def relu_layer_run(ns, inputs):
 
 
 def softmax_layer_inputs(rng, case):
-    """Scores, labels and an upstream dout far from the default 1 (of either sign)."""
+    """Scores with one row spread by 1000 (its label at the bottom; layers.spread_row) and one at ~900, labels
+    and an upstream dout far from the default 1 (of either sign)."""
     n, c = int(rng.integers(3, 8)), int(rng.integers(3, 6))
-    return {"scores": rng.normal(scale=3.0, size=(n, c)), "y": rng.integers(0, c, size=n),
-            "dout": np.array(rng.choice([-1.0, 1.0]) * rng.uniform(1.5, 4.0))}
+    scores, y = rng.normal(scale=3.0, size=(n, c)), rng.integers(0, c, size=n)
+    spread_row(rng, scores, y, 0)
+    scores[0] += 890.0
+    return {"scores": scores, "y": y, "dout": np.array(rng.choice([-1.0, 1.0]) * rng.uniform(1.5, 4.0))}
 
 
 def softmax_layer_tolerance(inputs, expected):
@@ -217,8 +249,8 @@ def softmax_layer_run(ns, inputs):
     """backward(dout) and then backward() with the default dout = 1: scaling the stored dscores in place
     would change the second answer."""
     layer = call(ns, "SoftmaxWithLoss")
-    loss = snapshot(invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"), inputs["scores"],
-                           inputs["y"]))
+    loss = real_scalar(snapshot(invoke("SoftmaxWithLoss.forward", method(layer, "forward", "SoftmaxWithLoss"),
+                                       inputs["scores"], inputs["y"])), "the loss SoftmaxWithLoss.forward returns")
     backward = method(layer, "backward", "SoftmaxWithLoss")
     scaled = snapshot(invoke("SoftmaxWithLoss.backward", backward, float(inputs["dout"])))
     return {"loss": loss, "backward(dout)": scaled, "backward() after it": invoke("SoftmaxWithLoss.backward", backward)}
@@ -227,10 +259,12 @@ def softmax_layer_run(ns, inputs):
 # --- LayerNet --------------------------------------------------------------------------------
 
 def layer_net_inputs(rng, case):
+    """TwoLayerNet's inputs cut down (numerical gradients stay cheap), with row 0 stretched as there, and a W2
+    to rebind."""
     inputs = net_inputs(rng, case)
-    n, d = inputs["X"].shape  # keep numerical gradients cheap
-    return {**inputs, "X": inputs["X"][:, :4], "W1": inputs["W1"][:4, :6], "b1": inputs["b1"][:6],
-            "W2": inputs["W2"][:6], "W2_next": rng.normal(size=inputs["W2"][:6].shape)}
+    inputs = {**inputs, "X": inputs["X"][:, :4].copy(), "W1": inputs["W1"][:4, :6], "b1": inputs["b1"][:6],
+              "W2": inputs["W2"][:6], "W2_next": rng.normal(size=inputs["W2"][:6].shape)}
+    return stretched(inputs)
 
 
 NUMERICAL_STEP = 1e-5  # LayerNet.numerical_gradient uses notebook 1's default h (the stand-in's 1e-4 is less noisy)
@@ -255,8 +289,10 @@ def layer_net_run(ns, inputs):
     X, y = inputs["X"], inputs["y"]
     outputs = {
         "scores": snapshot(invoke("LayerNet.predict", method(net, "predict", "LayerNet"), X)),
-        "loss": snapshot(invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y)),
-        "accuracy": snapshot(invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y)),
+        "loss": real_scalar(snapshot(invoke("LayerNet.loss", method(net, "loss", "LayerNet"), X, y)),
+                            "the loss LayerNet.loss returns"),
+        "accuracy": real_scalar(snapshot(invoke("LayerNet.accuracy", method(net, "accuracy", "LayerNet"), X, y)),
+                                "the accuracy LayerNet.accuracy returns"),
     }
     grads = snapshot(as_dict(invoke("LayerNet.gradient", method(net, "gradient", "LayerNet"), X, y),
                              "LayerNet.gradient"))
@@ -388,6 +424,8 @@ NET = (
     Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2), the gradients reg * W; nothing for the biases",
               lambda i: float(i["reg"]) > 0 and np.all(i["b1"] != 0)),
     Behaviour("data loss and gradients averaged over the N rows", lambda i: len(i["y"]) >= 2),
+    Behaviour("the loss is a float, finite for a row of scores spread by ~1000", lambda i: widely_spread(
+        two_layer_scores(i))),
 )
 
 register(
@@ -410,12 +448,16 @@ register(
          stand_ins=("softmax_loss",), tolerance=softmax_layer_tolerance, behaviours=(
              Behaviour("backward(dout) returns dscores * dout", lambda i: abs(float(i["dout"])) != 1),
              Behaviour("backward returns a new array: the stored dscores stay as they are",
-                       lambda i: abs(float(i["dout"])) != 1))),
+                       lambda i: abs(float(i["dout"])) != 1),
+             Behaviour("forward returns the loss as a float, finite for a row of scores spread by ~1000",
+                       lambda i: widely_spread(i["scores"])))),
     Task("LayerNet", layer_net_inputs, layer_net_run, describe_net,
          stand_ins=(*NETWORK, "numerical_gradient", *LAYER_CLASSES), tolerance=layer_net_tolerance, behaviours=(
              Behaviour("loss adds 0.5 * reg * (sum W1**2 + sum W2**2); gradient adds reg * W to the weights",
                        lambda i: float(i["reg"]) > 0),
-             Behaviour("the layers read the current params (a rebound W2 is used)", lambda i: True))),
+             Behaviour("the layers read the current params (a rebound W2 is used)", lambda i: True),
+             Behaviour("loss and accuracy are floats; the loss is finite for a row of scores spread by ~1000",
+                       lambda i: widely_spread(two_layer_scores(i))))),
     Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary,
          tolerance=training_tolerance(lambda inputs: int(inputs["num_iters"])), behaviours=(
         Behaviour("each iteration: the loss on the whole set, then params -= learning_rate * grads",
