@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .kernel_state import autograding
+
 NUMPY_FOLDER = str(Path(np.__file__).parent)
 
 
@@ -55,5 +57,4 @@ def numpy_note(error):
         token in (last.line or "") for token in ("np.", "numpy."))
     if not (inside or calls):
         return ""
-    from .probe import autograding
     return f" (raised by NumPy {numpy_version()}{', the version the grader uses' if autograding() else ''})"

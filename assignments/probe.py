@@ -4,23 +4,12 @@ The probe judges nothing. It emits one display output of its own MIME type and t
 with an error, so a graded cell scores zero unless the grader, in its own process, replaces every
 output of the cell with its verdict.
 """
-import os
 
 from . import payload
-from .lines import wrapped
+from .kernel_state import grading_seed
+from .lines import KitMessage
 from .tasks import TASKS, run_case
 from .tasks.budget import RunBudget
-
-SEED_VARIABLE = "BACKPROP_LAB_SEED"
-
-
-class KitMessage(Exception):
-    """An exception IPython shows as its message alone, without a traceback, wrapped between words
-    (so JupyterLab's error box and `nbgrader validate` show every line whole)."""
-
-    def _render_traceback_(self):
-        return wrapped(self)
-
 
 class AwaitingVerdict(KitMessage):
     pass
@@ -41,17 +30,6 @@ def emit(name, encoded_cases):
     data = {payload.MIME_TYPE: {"task": name, "cases": encoded_cases}, "text/plain": f"<outputs of {name}>"}
     display(data, raw=True)
     raise AwaitingVerdict(f"{name}: outputs collected; the grader judges them outside this notebook")
-
-
-def grading_seed():
-    """The seed the grader chose for this notebook, or None outside grading."""
-    value = os.environ.get(SEED_VARIABLE)
-    return int(value) if value and value.isdigit() else None
-
-
-def autograding():
-    """True inside an nbgrader autograde run (stock or ours), where a notebook must not judge itself."""
-    return grading_seed() is not None or os.environ.get("NBGRADER_EXECUTION") == "autograde"
 
 
 def probe(name, namespace):

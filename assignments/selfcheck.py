@@ -11,8 +11,9 @@ from pathlib import Path
 from . import payload, warning_places
 from .environment import version_warning
 from .judge import judge
-from .lines import in_student_kernel, show_failure
-from .probe import KitMessage, autograding, collect, emit, grading_seed
+from .kernel_state import autograding, grading_seed
+from .lines import KitMessage, in_student_kernel, show_failure
+from .probe import collect, emit
 from .tasks import FIXTURE_SEED, TASKS, run_case, self_check_seed, summarized
 
 FIXTURES = Path(__file__).with_name("fixtures.json")

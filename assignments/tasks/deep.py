@@ -17,8 +17,8 @@ import numpy as np
 from .. import datasets
 from ..readable import SETTING_DIGITS, number, percent
 from ..tolerances import floor, network_scales
-from . import (Behaviour, StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of,
-               snapshot, timed, unpack)
+from .task import (Behaviour, StudentError, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register,
+                   shape_of, snapshot, timed, unpack)
 from .recipe import recipe_of, trained_with
 from .scripted import ScriptedModel, batch_checks, batches
 from .standins import NETWORK, WEIGHT_SHIFT

@@ -10,8 +10,8 @@ import numpy as np
 
 from ..readable import SETTING_DIGITS, number
 from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, network_scales, softmax_tolerance
-from . import (Behaviour, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of, snapshot,
-               unpack, upstream_gradient)
+from .task import (Behaviour, Task, as_dict, call, invoke, keys_of, method, mixed_signs, register, shape_of,
+                   snapshot, unpack, upstream_gradient)
 from .layers import real_scalar, spread_row, stretch, widely_spread, with_zeros
 from .scripted import ScriptedModel, batch_checks, batches, scripted_rows
 from .standins import LAYER_CLASSES, LAYERS, NETWORK, WEIGHT_SHIFT

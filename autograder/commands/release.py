@@ -69,8 +69,8 @@ def release(course_root, assignment, lock=LOCK):
     result = nbgrader_api(course_root).generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise CourseError(f"nbgrader generate_assignment failed: {last_error_line(result)}")
-    shutil.copytree(KIT, folder / "assignments", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.rmtree(folder / "assignments", ignore_errors=True)  # a module the kit no longer has must not linger
+    shutil.copytree(KIT, folder / "assignments", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     own_kit = [KIT] if KIT.parent == course_root else []
     write_fixtures([folder / "assignments", *own_kit], lock_text)
     checks = "\n".join(f"    python -m assignments check {p.name}" for p in sorted(folder.glob("*.ipynb")))

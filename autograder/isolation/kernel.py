@@ -14,7 +14,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Any, Bool, Unicode
 
-from assignments.probe import SEED_VARIABLE
+from assignments.kernel_state import SEED_VARIABLE
 from assignments.tasks.budget import CELL_TIMEOUT_VARIABLE
 
 from .sandbox import Limits, bwrap_command, hand_over, package_paths, running_as_root, sandbox_uid

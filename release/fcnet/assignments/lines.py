@@ -46,3 +46,11 @@ def show_failure(line):
     display({"text/plain": line,
              "text/html": f'<div class="backprop-lab-failure" style="{FAILURE_STYLE}">{html.escape(line)}</div>'},
             raw=True)
+
+
+class KitMessage(Exception):
+    """An exception IPython shows as its message alone, without a traceback, wrapped between words
+    (so JupyterLab's error box and `nbgrader validate` show every line whole)."""
+
+    def _render_traceback_(self):
+        return wrapped(self)

@@ -10,13 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from . import warning_places
+from .kernel_state import LOAD_ERRORS, autograding
 from .lines import in_student_kernel
 
 if in_student_kernel():
     warning_places.install()  # a warning from a loaded definition names its function
-
-LOAD_ERRORS = {}  # notebook file name -> why it could not be loaded; task drivers mention it
-
 
 def placeholders(filename):
     """{name: a function raising NameError} for the graded objects of notebook `filename`."""
@@ -80,7 +78,6 @@ def notebook1_status(definitions):
 
     Later notebooks judge their own objects with stand-ins for these, so the line is for the student only.
     """
-    from .probe import autograding
     from .selfcheck import verdict
     from .tasks.layers import NOTEBOOK_TASKS
     if LOAD_ERRORS:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..readable import number
 from ..tolerances import ULPS, affine_scales, exact, finite_difference, floor, softmax_tolerance
-from . import Behaviour, StudentError, Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
+from .task import Behaviour, StudentError, Task, call, mixed_signs, register, shape_of, unpack, upstream_gradient
 
 
 def batch_shape(rng, case):
