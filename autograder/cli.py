@@ -13,7 +13,7 @@ from .export import export
 from .feedback import feedback
 from .gradebook import URL_VARIABLE
 from .grading import grade
-from .release import release
+from .release import publish, release
 from .sandbox import Limits
 from .settings import ASSIGNMENT, CELL_TIMEOUT
 
@@ -23,6 +23,9 @@ console = Console(width=max(shutil.get_terminal_size().columns, 120))
 def run_release(args):
     folder = release(args.course, args.assignment)
     console.print(f"released {args.assignment} to {folder}")
+    if args.exchange:
+        publish(args.course, args.assignment)
+        console.print(f"published {args.assignment} to nbgrader's exchange: students can fetch it")
 
 
 UNSANDBOXED_WARNING = ("[bold red]warning:[/bold red] --unsandboxed: student code runs with your privileges. It can "
@@ -98,6 +101,9 @@ def main(argv=None):
         command.add_argument("assignment", nargs="?", default=ASSIGNMENT)
         command.add_argument("--course", default=".", help="course directory (default: current folder)")
         command.set_defaults(handler=handler)
+        if name == "release":
+            command.add_argument("--exchange", action="store_true", help="then publish it to nbgrader's exchange "
+                                 "(`nbgrader release_assignment`), for students on a JupyterHub")
         if name == "grade":
             command.add_argument("--student", action="append", help="grade only this student (repeatable)")
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")

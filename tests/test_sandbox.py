@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from autograder.cli import main
+from autograder.feedback import RELEASE_KEYS
 from autograder.grading import grade
 from autograder.sandbox import UID_BASE, Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
 from autograder.simulate import append_to, solved, submit
@@ -56,7 +57,8 @@ def test_links_are_set_aside_reported_and_never_followed(graded, reports):
         assert not any(source in data or data in source for source in sources), path
         assert b"BEGIN SOLUTION" not in data, path
     feedback = files_under(course / "feedback" / "hostile_links")
-    assert feedback and all(p.suffix == ".html" for p in feedback)
+    assert feedback and all(p.suffix == ".html" or p.name in RELEASE_KEYS for p in feedback)
+    assert not any(p.is_symlink() for p in feedback)
     cells = graded.cells("hostile_links", NOTEBOOK)
     assert all(cells[g][0] == cells[g][1] for g in graded.tested(NOTEBOOK))  # its own notebook still counts
     row = next(r for r in graded.rows if r["student"] == "hostile_links")
