@@ -249,13 +249,14 @@ def test_a_class_goes_through_fcnet_on_the_hub(hub, browser):
     for student in (b, c):
         hub.as_user(student, ["nbgrader", "fetch_feedback", ASSIGNMENT])
     reports = {}
-    for student in (a, b, c):
+    for student in (a, b, c):  # one report per submitted notebook: A submitted all three, B and C notebook 1
         fetched = sorted((student.home / ASSIGNMENT / "feedback").glob("*/*.html"))
-        assert [p.name for p in fetched] == [NOTEBOOK.replace(".ipynb", ".html")], (student.name, fetched)
-        own = hub.course / "feedback" / student.name / ASSIGNMENT / fetched[0].name
-        assert fetched[0].read_bytes() == own.read_bytes()
+        submitted_notebooks = sorted((submitted / student.name / ASSIGNMENT).glob("*.ipynb"))
+        assert [p.name for p in fetched] == [p.stem + ".html" for p in submitted_notebooks], (student.name, fetched)
+        for report in fetched:
+            assert report.read_bytes() == (hub.course / "feedback" / student.name / ASSIGNMENT / report.name).read_bytes()
         reports[student.name] = fetched[0].read_bytes()
-    assert len(set(reports.values())) == 3
+    assert len(set(reports.values())) == 3  # notebook 1's three reports differ: each student got their own
     page.goto(f"{hub.url}/user/{a.name}/files/{(a.home / ASSIGNMENT / 'feedback').relative_to(a.home)}/"
               f"{next((a.home / ASSIGNMENT / 'feedback').iterdir()).name}/{NOTEBOOK.replace('.ipynb', '.html')}")
     expect(page.locator("body")).to_contain_text("relu_forward", timeout=30_000)
@@ -264,27 +265,31 @@ def test_a_class_goes_through_fcnet_on_the_hub(hub, browser):
     print("timings (s from the start):", {k: round(v, 1) for k, v in timings.items()})
 
 
-def test_a_students_kernel_cannot_read_another_submission_or_the_course(hub, browser):
-    """From student A's own server (their uid, in the browser): the exchange's inbound folder cannot be
-    listed, B's submission cannot be read even by its exact path, the instructor's course is closed."""
+def test_a_students_kernel_cannot_find_another_submission_or_read_the_course(hub, browser):
+    """From student A's own server (their uid, in the browser): the exchange's inbound and feedback
+    folders cannot be listed, so B's submission (nbgrader names it with 72 random bits) cannot be found,
+    and the instructor's course, its gradebook and B's home are closed."""
     a, b = hub.students["a"], hub.students["b"]
-    if not list((hub.exchange / "backprop-lab" / "inbound").glob(f"{b.name}+*")):
+    inbound = hub.exchange / "backprop-lab" / "inbound"
+    if not list(inbound.glob(f"{b.name}+*")):
         if not (hub.exchange / "backprop-lab" / "outbound" / ASSIGNMENT).exists():
             hub.instructor_runs("backprop-lab", "release", ASSIGNMENT, "--exchange", timeout=600)
         submit_from_the_command_line(hub, "b", ["relu_forward"])
-    b_submission = next((hub.exchange / "backprop-lab" / "inbound").glob(f"{b.name}+*"))
-    targets = {"inbound": hub.exchange / "backprop-lab" / "inbound",
-               "b_notebook": b_submission / NOTEBOOK, "b_folder": b_submission,
-               "course": hub.course, "gradebook": hub.course / "gradebook.db",
+    assert list(inbound.glob(f"{b.name}+*"))  # it is there
+    targets = {"inbound": inbound, "feedback": hub.exchange / "backprop-lab" / "feedback", "course": hub.course,
+               "gradebook": hub.course / "gradebook.db", "secret": hub.course / ".backprop-lab" / "secret",
                "b_home": b.home / ASSIGNMENT / NOTEBOOK}
+    if not targets["feedback"].exists():  # release_feedback has not run (this test alone)
+        del targets["feedback"]
     probe = nbformat.v4.new_notebook()
     probe.cells.append(nbformat.v4.new_code_cell(
-        "import os, json\nfound = {}\n"
+        "import glob, json, os\nfound = {}\n"
         f"for name, path in {json.dumps({k: str(v) for k, v in targets.items()})}.items():\n"
         "    try:\n"
         "        found[name] = 'READ ' + (str(os.listdir(path)) if os.path.isdir(path) else open(path, 'rb').read(20).hex())\n"
         "    except OSError as error:\n"
         "        found[name] = type(error).__name__\n"
+        f"found['b_submissions'] = glob.glob({str(inbound)!r} + '/{b.name}*')\n"
         "print('uid', os.getuid(), json.dumps(found))"))
     path = a.home / "isolation.ipynb"
     nbformat.write(probe, path)
@@ -299,5 +304,5 @@ def test_a_students_kernel_cannot_read_another_submission_or_the_course(hub, bro
     shot(page, "8-student-a-isolation")
     text = output.inner_text()
     found = json.loads(text[text.index("{"):])
-    assert f"uid {a.uid}" in text
-    assert found == {name: "PermissionError" for name in targets}, found
+    assert text.startswith(f"uid {a.uid} ")
+    assert found == {**{name: "PermissionError" for name in targets}, "b_submissions": []}, found
