@@ -1,10 +1,10 @@
 """A real JupyterHub for one test run: Unix users, nbgrader's exchange, the instructor's course, the hub.
 
-What lasts between runs (built once per machine, reused while pyproject.toml and HUB_PACKAGES stay the
-same): a venv on Debian's /usr/bin/python3.11 that every user can run (Python under /root cannot be: that
-folder is mode 700) with the grader's dependencies, JupyterHub and nbgrader, and configurable-http-proxy
-from npm, under /var/tmp/backprop-lab-hub/<hash>/. Everything else belongs to one run and is removed at
-its end: the users (unique names), their homes, the exchange, the hub's state, its processes.
+What lasts between runs (built once per machine, reused while pyproject.toml stays the same): a venv on
+Debian's /usr/bin/python3.11 that every user can run (a Python under /root cannot be: that folder is mode
+700) with the grader's dependencies and its `hub` extra (JupyterHub), and configurable-http-proxy from
+npm, under /var/tmp/backprop-lab-hub/<hash>/. Everything else belongs to one run and is removed at its
+end: the users (unique names), their homes, the exchange, the hub's state, its processes.
 """
 import fcntl
 import hashlib
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 HUB_CONFIG = REPO / "examples" / "jupyterhub_config.py"
 CACHE = Path(os.environ.get("BACKPROP_LAB_HUB_CACHE", "/var/tmp/backprop-lab-hub"))
 PYTHON = "/usr/bin/python3.11"  # Debian's: every user can execute it
-HUB_PACKAGES = ["jupyterhub>=5.3", "setuptools>=68", "wheel"]
+BUILD_PACKAGES = ["setuptools>=68", "wheel"]  # for the editable install of each run (no build isolation)
 PROXY_PACKAGE = "configurable-http-proxy@5"
 COURSE_ID = "backprop-lab"
 COURSE_FILES = ("nbgrader_config.py", "source", "assignments")  # what an instructor's course folder starts with
@@ -50,7 +50,7 @@ class Runtime:
 
 
 def cache_key():
-    text = (REPO / "pyproject.toml").read_text() + repr((HUB_PACKAGES, PROXY_PACKAGE, PYTHON))
+    text = (REPO / "pyproject.toml").read_text() + repr((BUILD_PACKAGES, PROXY_PACKAGE, PYTHON))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -74,7 +74,7 @@ def build_runtime(folder, runtime):
     """One-time build (minutes): the grader's dependencies, JupyterHub and the proxy."""
     shutil.rmtree(runtime.venv, ignore_errors=True)
     run([PYTHON, "-m", "venv", str(runtime.venv)])
-    run([str(runtime.bin("pip")), "install", "-q", str(REPO), *HUB_PACKAGES])
+    run([str(runtime.bin("pip")), "install", "-q", f"{REPO}[hub]", *BUILD_PACKAGES])
     run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder / "proxy"), PROXY_PACKAGE])
     (folder / "ready").write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
 
