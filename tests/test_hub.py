@@ -286,7 +286,8 @@ def test_a_students_kernel_cannot_find_another_submission_or_read_the_course(hub
                "b_home": b.home / ASSIGNMENT / NOTEBOOK}
     if not targets["feedback"].exists():  # release_feedback has not run (this test alone)
         del targets["feedback"]
-    probe = nbformat.v4.new_notebook()
+    probe = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                              "display_name": "Python 3 (ipykernel)"}})
     probe.cells.append(nbformat.v4.new_code_cell(
         "import glob, json, os\nfound = {}\n"
         f"for name, path in {json.dumps({k: str(v) for k, v in targets.items()})}.items():\n"
