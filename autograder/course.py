@@ -40,7 +40,10 @@ def instructor_config(course_root):
         for name, loader in (("nbgrader_config.json", JSONFileConfigLoader),
                              ("nbgrader_config.py", PyFileConfigLoader)):
             if (Path(folder) / name).is_file():
-                config.merge(loader(name, path=folder).load_config())
+                try:
+                    config.merge(loader(name, path=folder).load_config())
+                except Exception as error:  # the instructor's file: say which one and why
+                    raise CourseError(f"cannot read {Path(folder) / name}: {type(error).__name__}: {error}") from None
     return config
 
 

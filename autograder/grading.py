@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 from .batch import fingerprint, one_batch_at_a_time
-from .course import CourseError, last_error_line, nbgrader_api, submitted_students
+from .course import CourseError, instructor_config, last_error_line, nbgrader_api, submitted_students
 from .gradebook import check_gradebook
 from .progress import GradingProgress
 from .sandbox import Limits, check_sandbox, course_inside_runtime
@@ -47,6 +47,7 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     """
     course_root = Path(course_root).resolve()
     check_gradebook(course_root, assignment)
+    instructor_config(course_root)  # an nbgrader config that cannot be read stops here, with its reason
     students = students or submitted_students(course_root, assignment)
     missing = [s for s in students if not (course_root / "submitted" / s / assignment).is_dir()]
     if missing:
