@@ -301,10 +301,10 @@ def test_a_students_kernel_cannot_find_another_submission_or_read_the_course(hub
     nbformat.write(probe, path)
     shutil.chown(path, a.name, a.name)
     page = log_in(browser, hub, a)
-    page.goto(f"{hub.url}/user/{a.name}/lab/tree/isolation.ipynb")
+    page.goto(f"{hub.url}/user/{a.name}/lab/workspaces/isolation/tree/isolation.ipynb")  # only this notebook open
     expect(page.locator(".jp-StatusBar-Widget", has_text="Python 3 (ipykernel) | Idle")).to_have_count(1,
                                                                                                   timeout=90_000)
-    run_cell(page, page.locator(".jp-Notebook .jp-Cell").first)
+    run_cell(page, cell_with(page, "import glob, json, os"))
     output = page.locator(".jp-OutputArea-output").first
     expect(output).to_contain_text("uid", timeout=30_000)
     shot(page, "8-student-a-isolation")
