@@ -20,6 +20,7 @@ from autograder.commands.cli import main
 from autograder.scheduling.grade import grade
 from autograder.isolation.sandbox import Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
 from autograder.commands.simulate import append_to, solved, submit
+from autograder.reports.feedback import RELEASE_KEYS
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, TIMEOUT, copy_course, kernel_processes
 
@@ -44,7 +45,8 @@ def test_links_are_set_aside_reported_and_never_followed(graded, reports):
         assert not any(source in data or data in source for source in sources), path
         assert b"BEGIN SOLUTION" not in data, path
     feedback = files_under(course / "feedback" / "hostile_links")
-    assert feedback and all(p.suffix == ".html" for p in feedback)
+    assert feedback and all(p.suffix == ".html" or p.name in RELEASE_KEYS for p in feedback)
+    assert not any(p.is_symlink() for p in feedback)
     cells = graded.cells("hostile_links", NOTEBOOK)
     assert all(cells[g][0] == cells[g][1] for g in graded.tested(NOTEBOOK))  # its own notebook still counts
     row = next(r for r in graded.rows if r["student"] == "hostile_links")

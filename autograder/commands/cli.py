@@ -17,7 +17,7 @@ from ..reports.export import export
 from ..reports.feedback import feedback
 from ..scheduling.grade import grade
 from .quickstart import init_course
-from .release import release
+from .release import publish, release
 
 console = Console(width=max(shutil.get_terminal_size().columns, 120))
 
@@ -25,6 +25,9 @@ console = Console(width=max(shutil.get_terminal_size().columns, 120))
 def run_release(args):
     folder = release(args.course, args.assignment)
     console.print(f"released {args.assignment} to {folder}")
+    if args.exchange:
+        publish(args.course, args.assignment)
+        console.print(f"published {args.assignment} to nbgrader's exchange: students can fetch it")
 
 
 UNSANDBOXED_WARNING = ("[bold red]warning:[/bold red] --unsandboxed: student code runs with your privileges. It can "
@@ -130,6 +133,9 @@ def main(argv=None):
         command.add_argument("assignment", nargs="?", default=ASSIGNMENT)
         command.add_argument("--course", default=".", help="course directory (default: current folder)")
         command.set_defaults(handler=handler)
+        if name == "release":
+            command.add_argument("--exchange", action="store_true", help="then publish it to nbgrader's exchange "
+                                 "(`nbgrader release_assignment`), for students on a JupyterHub")
         if name == "grade":
             command.add_argument("--student", action="append", help="grade only this student (repeatable)")
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")

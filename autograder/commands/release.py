@@ -77,3 +77,12 @@ def release(course_root, assignment, lock=LOCK):
     (folder / "README.md").write_text(STUDENT_README.format(assignment=assignment, checks=checks))
     (folder / "requirements.txt").write_text(requirements(lock_text))
     return folder
+
+
+def publish(course_root, assignment):
+    """Hand release/<assignment>/ to nbgrader's exchange (`nbgrader release_assignment`), where students
+    fetch it; the exchange and course id come from the nbgrader config (see course.instructor_config)."""
+    api = nbgrader_api(course_root)
+    result = api.release_assignment(assignment)
+    if not result["success"]:
+        raise CourseError(f"nbgrader release_assignment failed: {last_error_line(result)}")

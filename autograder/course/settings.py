@@ -14,6 +14,7 @@ from traitlets.config import Config
 from ..isolation.renamed import SUFFIX as RENAMED_SUFFIX
 from ..isolation.sandbox import Limits
 from ..isolation.submission import SUFFIX as SET_ASIDE_SUFFIX
+from .folder import CourseError
 from .gradebook import gradebook_url
 
 ASSIGNMENT = "fcnet"
@@ -72,10 +73,30 @@ def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limit
     tools = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH to create a gradebook
     if tools not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
-    config = nbgrader_config(course_root, timeout, sandboxed, limits, db_url)
+    config = instructor_config(course_root)
+    config.merge(nbgrader_config(course_root, timeout, sandboxed, limits, db_url))
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     api.log_level = logging.WARNING
     return api
+
+
+def instructor_config(course_root):
+    """The settings stock `nbgrader` would read in the course folder: every nbgrader_config file on the
+    Jupyter config path (a hub's exchange and course id), then the course's own nbgrader_config.py (late
+    penalties, ...). The grader's own settings are merged over these."""
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
+
+    config = Config()
+    for folder in [*reversed(jupyter_config_path()), str(Path(course_root).resolve())]:  # lowest priority first
+        for name, loader in (("nbgrader_config.json", JSONFileConfigLoader),
+                             ("nbgrader_config.py", PyFileConfigLoader)):
+            if (Path(folder) / name).is_file():
+                try:
+                    config.merge(loader(name, path=folder).load_config())
+                except Exception as error:  # the instructor's file: say which one and why
+                    raise CourseError(f"cannot read {Path(folder) / name}: {type(error).__name__}: {error}") from None
+    return config
 
 
 def last_error_line(result):

@@ -84,6 +84,23 @@ def student_rows(gb, course_root, assignment, student, notebooks):
     return rows
 
 
+def late_rows(gb, assignment, student):
+    """One row per notebook that nbgrader's AssignLatePenalties charged (as the course's nbgrader config
+    says, `LateSubmissionPlugin`): a negative score, so a student's rows add up to their grade."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return []
+    late_by = round(submission.total_seconds_late or 0)
+    return [{"student": student, "notebook": notebook.name, "grade_id": "late_penalty",
+             "score": -round(float(notebook.late_submission_penalty), 2), "max_score": 0.0,
+             "message": f"late penalty: submitted {late_by} s after the due date ({submission.duedate} UTC)",
+             "sandbox": "", "set_aside": ""}
+            for notebook in sorted(submission.notebooks, key=lambda n: n.name) if notebook.late_submission_penalty]
+
+
 def hand_graded_message(gb, grade_id, notebook, assignment, student, verdict=None):
     """'graded by hand', with the instructor's comment and (for an autograded cell) the grader's verdict."""
     from nbgrader.api import MissingEntry
@@ -110,10 +127,12 @@ def export(course_root, assignment):
     with Gradebook(config.CourseDirectory.db_url, course_id=config.CourseDirectory.course_id) as gb:
         for student in submitted_students(course_root, assignment):
             rows = student_rows(gb, course_root, assignment, student, notebooks)
+            rows += late_rows(gb, assignment, student)
             all_rows += rows
             scored = [r for r in rows if r["score"] != ""]
             summary = {"student": student, "assignment": assignment,
                        "score": round(sum(r["score"] for r in scored), 2),
+                       "late_penalty": -round(sum(r["score"] for r in rows if r["grade_id"] == "late_penalty"), 2),
                        "max_score": round(sum(r["max_score"] for r in rows), 2),
                        "sandbox": next((s for s in ("off", "on") if any(r["sandbox"] == s for r in rows)), ""),
                        "set_aside": grading_status(course_root, assignment, student).get("set_aside", {}),

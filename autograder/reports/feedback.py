@@ -21,14 +21,21 @@ def feedback(course_root, assignment):
     return outcomes
 
 
+# what nbgrader's release_feedback reads beside the reports to address each to its submission (the student's
+# own submit wrote both, so neither tells them anything new)
+RELEASE_KEYS = ("timestamp.txt", "submission_secret.txt")
+
+
 def keep_only_reports(folder):
-    """Remove from a feedback folder everything but the HTML reports the grader made: nbgrader copies the
-    submission's other files there too, and the folder goes back to the student."""
+    """Remove from a feedback folder everything but the HTML reports the grader made (and the files
+    release_feedback needs): nbgrader copies the submission's other files there too, and the reports go
+    back to the student."""
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         if path.is_symlink() or path.is_file():
-            if path.is_symlink() or path.suffix != ".html" or path.parent != folder:
+            kept = path.parent == folder and (path.suffix == ".html" or path.name in RELEASE_KEYS)
+            if path.is_symlink() or not kept:
                 path.unlink()
         elif path.is_dir():
             path.rmdir()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..course.folder import CourseError, require_course, submitted_students
 from ..course.gradebook import check_gradebook
-from ..course.settings import CELL_TIMEOUT
+from ..course.settings import CELL_TIMEOUT, instructor_config
 from ..isolation.sandbox import Limits, check_sandbox, course_inside_runtime
 from .batch import fingerprint, one_batch_at_a_time
 from .local import grade_locally
@@ -30,6 +30,7 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     """
     course_root = require_course(course_root, assignment)
     check_gradebook(course_root, assignment)
+    instructor_config(course_root)  # an nbgrader config that cannot be read stops here, with its reason
     students = students or submitted_students(course_root, assignment)
     missing = [s for s in students if not (course_root / "submitted" / s / assignment).is_dir()]
     if missing:
