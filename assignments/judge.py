@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 
 from .diagnoses import diagnose
-from .readable import SETTING_DIGITS, quantity
+from .readable import SETTING_DIGITS, is_accuracy, quantity
 from .payload import Unusable
 from .tasks.standins import split
 from .tolerances import EXACT
@@ -98,7 +98,10 @@ def compare_values(name, got, want, tolerance):
     difference, expected = abs(got[worst] - want[worst]), want[worst]
     error = "" if not np.isfinite(expected) else f" (relative error {difference / abs(expected):.1e})" if expected \
         else f" (absolute error {difference:.1e})"
-    return f"`{name}` differs{at_index(worst)}: got {quantity(name, got[worst])}, expected {quantity(name, expected)}{error}"
+    shown = quantity(name, got[worst])
+    if is_accuracy(name) and got[worst] == 1:  # also a count of one row (an accuracy summed, not averaged)
+        shown = f"1 ({shown})"
+    return f"`{name}` differs{at_index(worst)}: got {shown}, expected {quantity(name, expected)}{error}"
 
 
 def unchanged(got, want, tolerance):

@@ -234,8 +234,9 @@ def softmax_loop_summed(scores, y):
 def softmax_gradient_summed(scores, y):
     n = len(y)
     shifted = scores - np.max(scores, axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    loss = -np.mean(np.log(probs[range(n), y]))
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -np.mean(log_probs[range(n), y])
+    probs = np.exp(log_probs)
     probs[range(n), y] -= 1
     return loss, probs
 
@@ -252,8 +253,8 @@ def softmax_columns(scores, y):
 def softmax_no_one_hot(scores, y):
     n = scores.shape[0]
     shifted = scores - np.max(scores, axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
-    return -np.mean(np.log(probs[np.arange(n), y])), probs / n
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.mean(log_probs[np.arange(n), y]), np.exp(log_probs) / n
 
 
 def svm_summed(scores, y):

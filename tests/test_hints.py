@@ -465,25 +465,25 @@ def test_every_known_mistake_is_named():
 HELD_OUT_MESSAGES = {
     'w -= learning_rate * dw': (
         'sgd: the input `w` was changed in place; work on a copy or build new arrays (case 1 of 3: w and dw of '
-        'shape (3, 2), the default hyperparameters; 3 steps, taking turns with a second parameter of shape '
-        "(4,)). Hint: your step writes into w (w -= ...), the caller's array: return a new array, next_w = w - "
-        'learning_rate * dw'),
+        'shape (3, 2) from a fresh config None (every default), taking turns with a second parameter of shape '
+        "(4,) from the same config; 3 steps each). Hint: your step writes into w (w -= ...), the caller's "
+        'array: return a new array, next_w = w - learning_rate * dw'),
     'zeros written through a view of dout': (
         'relu_backward: the input `dout` was changed in place; work on a copy or build new arrays (case 1 of 3: '
         'dout and cache of shape (5, 4, 3))'),
     'Relu.backward writes into dout': (
         'Relu: the input `dout` was changed in place; work on a copy or build new arrays (case 1 of 3: x and '
-        'dout of shape (4, 3))'),
+        "dout of shape (4, 3)). Hint: your backward writes zeros into dout in place, which changes the caller's "
+        'array: return a new array, relu_backward(dout, self.cache)'),
     'np.exp(scores) / sum, no shift': (
-        'softmax_loss: `loss` contains NaN (case 1 of 3: scores of shape (8, 4), rows offset from -1000 to '
-        "1000, and y of shape (8,)). Hint: large scores overflow exp(): subtract each row's max from the scores "
-        'first (it leaves the probabilities unchanged)'),
+        'softmax_loss: `loss` contains NaN (case 1 of 3: scores of shape (8, 4), rows offset from -1000 to 1000 '
+        "and one spread by 1000, and y of shape (8,)). Hint: large scores overflow exp(): subtract each row's "
+        'max from the scores first (it leaves the probabilities unchanged)'),
     "Adam's bias correction with t from 0": (
-        'adam: `w after step 1` differs at index (1, 1): got 0.631869, expected 0.631838 (relative error '
-        '4.8e-05) (case 1 of 3: w and dw of shape (4, 2), the default hyperparameters, starting from a given m, '
-        'v, t; 3 steps, taking turns with a second parameter of shape (3, 4)). Hint: your steps match using t '
-        'before incrementing it (on a fresh config that is t = 0, a division by zero): increment t first, so '
-        'the first step has t = 1'),
+        'adam: `w after step 1` contains NaN at index (0, 0) (case 1 of 3: w and dw of shape (4, 2) from a '
+        'fresh config None (every default), taking turns with a second parameter of shape (3, 4) from a given '
+        'm, v, t; 3 steps each). Hint: your steps match using t before incrementing it (on a fresh config that '
+        'is t = 0, a division by zero): increment t first, so the first step has t = 1'),
     "float gradient of the caller's integer x": (
         'numerical_gradient: `grad at an integer x` differs at index (0, 0): got 392.378, expected 1.70538 '
         '(relative error 2.3e+02) (case 1 of 3: f, x of shape (3, 2) (as floats, then as integers) and h = '
@@ -507,8 +507,8 @@ def test_an_update_rule_changing_dw_is_told_so():
 
     assert with_objects("rmsprop", rmsprop=rmsprop_scaling_dw).message == (
         "rmsprop: the input `dw` was changed in place; work on a copy or build new arrays (case 1 of 3: w and dw "
-        "of shape (3,), the default hyperparameters, starting from a given cache; 3 steps, taking turns with a "
-        "second parameter of shape (3, 4))")
+        "of shape (3,) from a fresh config None (every default), taking turns with a second parameter of shape "
+        "(3, 4) from a given cache; 3 steps each)")
 
 
 def test_outputs_are_recorded_as_snapshots():
@@ -532,8 +532,9 @@ def test_no_hint_for_a_bug_no_mistake_explains():
     """Neither a known mistake nor a plain relation (diagnoses.py: a factor 1.5 is no sign, batch size or 2)."""
     def softmax_doubled_gradient(scores, y):
         shifted = scores - scores.max(axis=1, keepdims=True)
-        probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-        loss = -np.log(probs[np.arange(len(y)), y]).mean()
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -log_probs[np.arange(len(y)), y].mean()
+        probs = np.exp(log_probs)
         probs[np.arange(len(y)), y] -= 1
         return loss, 1.5 * probs / len(y)
 
@@ -585,8 +586,8 @@ def test_a_wrong_accuracy_reads_as_a_count_against_a_percentage():
     namespace = solution_namespace()
     exec(solution_source("LayerNet").replace(*layer_net), namespace)
     assert graded("LayerNet", namespace, SEED).message == (
-        "LayerNet: `accuracy` differs: got 2, expected 33.33% (relative error 5.0e+00) (case 2 of 3: X of shape "
-        "(6, 4), y of shape (6,), reg 0.341). Hint: "
+        "LayerNet: `accuracy` differs: got 1 (100%), expected 16.67% (relative error 5.0e+00) (case 2 of 3: X of "
+        "shape (6, 4) (row 0 scaled up: its scores spread by ~1000), y of shape (6,), reg 0.341). Hint: "
         "`accuracy` is exactly N times the expected one (N = 6, the batch size): it is summed over the batch where "
         "the mean belongs, or a division by N is missing")
 
