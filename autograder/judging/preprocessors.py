@@ -30,6 +30,7 @@ from ..isolation.sandbox import Limits, SandboxError, check_sandbox, exit_reason
 from ..isolation.submission import SubmissionError, linked_path, unsafe_entries
 from .cell_order import moved_note
 from .duplicates import duplicate_note
+from .needed_cells import keep_as_submitted, needed_cells
 from .seeds import course_secret, student_seed
 from .verdicts import METADATA_KEY, fail_closed, verdict_outputs
 from .verify import KINDS, cell_task, verify
@@ -54,6 +55,8 @@ class SandboxedExecute(Execute):
     file_size_mb = Int(Limits.file_size_mb, help="Largest file the kernel may write, MiB.").tag(config=True)
     cpu_seconds = Int(Limits.cpu_seconds, help="CPU time of the kernel, seconds.").tag(config=True)
     disk_mb = Int(Limits.disk_mb, help="All the kernel may write, MiB.").tag(config=True)
+    run_only_needed = Bool(False, help="Run only the cells grading needs (autograder.judging.needed_cells); the "
+                           "others keep their submitted outputs, marked. False: run every cell.").tag(config=True)
 
     @property
     def limits(self):
@@ -69,6 +72,8 @@ class SandboxedExecute(Execute):
         record.update({"seed": seed, "stopped": "", "sandbox": "on" if self.sandboxed else "off",
                        "limits": self.limits.describe(), "limit_hit": ""})
 
+        skipped = self.cells_to_skip(nb, info)
+        record["not_rerun"] = len(skipped)
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
@@ -82,12 +87,25 @@ class SandboxedExecute(Execute):
                 with self.setup_kernel(env=kernel_environment(seed, home), stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL):
                     for index, cell in enumerate(self.nb.cells):
-                        self.run_cell(cell, index, record)
+                        if index in skipped:
+                            keep_as_submitted(cell, skipped[index])
+                        else:
+                            self.run_cell(cell, index, record)
             except KernelStopped as stop:
                 record["stopped"] = str(stop)
             except DeadKernelError:
                 record["stopped"] = f"the kernel died ({self.why_dead()})"
         return self.nb, self.resources
+
+    def cells_to_skip(self, nb, info):
+        """{index: submitted notebook} of the code cells not to run (none unless run_only_needed)."""
+        if not self.run_only_needed:
+            return {}
+        release_nb = readable(Path(self.course_root, "release", info["assignment"], info["notebook"] + ".ipynb"))
+        submitted = readable(Path(self.course_root, "submitted", info["student"], info["assignment"],
+                                  info["notebook"] + ".ipynb"))
+        needed = needed_cells(nb, release_nb)
+        return {i: submitted for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and i not in needed}
 
     def create_kernel_manager(self):
         self.km = GradingKernelManager(kernel_name="python3", config=self.config, scratch=self.scratch,
@@ -135,6 +153,14 @@ def require_sandbox(limits):
     problem = check_sandbox(limits)
     if problem:
         raise SandboxError(problem)
+
+
+def readable(path):
+    """The notebook at path, or None when there is none that nbformat can read."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:
+        return None
 
 
 def links_in_submission(course_root, student, assignment, notebook):

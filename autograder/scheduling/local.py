@@ -20,7 +20,7 @@ def default_workers():
 
 def grade_locally(course_root, assignment, students, settings, workers, progress):
     """Grade students in worker processes of this machine (in this process when workers is 1).
-    settings: (timeout, sandboxed, limits), as nbgrader_api takes them."""
+    settings: (timeout, sandboxed, limits, run_all), as nbgrader_api takes them."""
     workers = min(workers or default_workers(), len(students))
     progress.workers(workers, workers)
     if workers == 1:
