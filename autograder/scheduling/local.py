@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from ..course.settings import nbgrader_api
+from ..isolation.kernel_pool import POOL
 from .student import KILLED, STARTED, grade_one, grading_status, prepare_worker_process, record_status
 
 
@@ -25,8 +26,11 @@ def grade_locally(course_root, assignment, students, settings, workers, progress
     progress.workers(workers, workers)
     if workers == 1:
         api = nbgrader_api(course_root, *settings)
-        for student in students:
-            progress.done(student, grade_one(api, course_root, assignment, student))
+        try:
+            for student in students:
+                progress.done(student, grade_one(api, course_root, assignment, student))
+        finally:  # this process goes on: the kernel started ahead for a next notebook is not left waiting
+            POOL.close()
         return
     pending = list(students)
     while pending:
