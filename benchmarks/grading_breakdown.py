@@ -26,6 +26,7 @@ ASSIGNMENT = "fcnet"
 PARTS = ("kernel start", "setup cell", "student's definitions", "experiment cells", "self-checks",
          "hidden probes", "kernel stop", "judging (grader)", "nbgrader's own steps")
 TIMES = defaultdict(lambda: defaultdict(float))  # notebook -> part -> seconds
+CELLS = defaultdict(float)  # (where, grade_id) -> seconds, where: "kernel" or "grader"
 CURRENT = {"notebook": None}
 
 
@@ -38,13 +39,18 @@ def timing(part):
         TIMES[CURRENT["notebook"]][part] += time.perf_counter() - start
 
 
-def wrap(cls, name, part_of):
-    """Time cls.name under the part part_of(self, *args) names."""
+def wrap(cls, name, part_of, where=None):
+    """Time cls.name under the part part_of(self, *args) names (and, with where, per graded cell)."""
     original = getattr(cls, name)
 
     def timed(self, *args, **kwargs):
+        start = time.perf_counter()
         with timing(part_of(self, *args)):
-            return original(self, *args, **kwargs)
+            result = original(self, *args, **kwargs)
+        grade_id = args[0].metadata.get("nbgrader", {}).get("grade_id") if where else None
+        if grade_id:
+            CELLS[where, grade_id] += time.perf_counter() - start
+        return result
     setattr(cls, name, timed)
 
 
@@ -66,16 +72,26 @@ def instrument():
         CURRENT["notebook"] = resources["nbgrader"]["notebook"]
         return original(self, nb, resources, km)
     execute.preprocess = preprocess
-    wrap(execute, "run_cell", cell_part)
+    wrap(execute, "run_cell", cell_part, "kernel")
     for name in ("start_new_kernel", "start_new_kernel_client"):
         wrap(execute, name, lambda self, *a: "kernel start")
     wrap(execute, "_cleanup_kernel", lambda self, *a: "kernel stop")
     wrap(judge, "preprocess", lambda self, *a: "judging (grader)")
+    original_judge = judge.judge_cell
+
+    def judge_cell(self, cell, record):
+        start = time.perf_counter()
+        try:
+            return original_judge(self, cell, record)
+        finally:
+            CELLS["grader", cell.metadata["nbgrader"]["grade_id"]] += time.perf_counter() - start
+    judge.judge_cell = judge_cell
 
 
 def grade_student(course, run_all):
     """Seconds of api.autograde for the student; TIMES holds its parts."""
     TIMES.clear()
+    CELLS.clear()
     api = nbgrader_api(course, run_all=run_all)
     start = time.perf_counter()
     result = api.autograde(ASSIGNMENT, "solved", force=True, create=True)
@@ -94,6 +110,9 @@ def table(total):
         print(f"{part:24s}" + "".join(f"{s:18.2f}" for s in rows[part]) + f"{sum(rows[part]):10.2f}")
     print(f"{'total':24s}" + " " * 18 * len(notebooks) + f"{total:10.2f}")
     print("(nbgrader's own steps: the student's whole autograde minus the parts above, shown in the last column)")
+    slowest = sorted(CELLS.items(), key=lambda item: -item[1])[:8]
+    print("slowest cells: " + ", ".join(f"{grade_id} in the {where} {seconds:.2f} s"
+                                        for (where, grade_id), seconds in slowest))
 
 
 def main():

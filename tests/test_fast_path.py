@@ -49,7 +49,8 @@ def test_cells_no_grade_needs_keep_their_submitted_outputs_marked(graded, all_no
         original = next(c for c in submitted.cells if c.get("id") == cell.get("id"))
         assert cell.outputs[1:] == original.outputs
     needed = needed_cells(autograded, release_nb)
-    graded_cells = [i for i, c in enumerate(autograded.cells) if c.metadata.get("nbgrader", {}).get("grade")]
+    graded_cells = [i for i, c in enumerate(autograded.cells)
+                    if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
     assert set(graded_cells) <= needed
 
 

@@ -83,7 +83,7 @@ class KernelPool:
         """A started kernel no one has used (the one started ahead when it matches key, else a new one);
         the next is started at once, to boot while this one works."""
         kernel, self.ready = self.ready, None
-        if kernel is not None and kernel.key != key:
+        if kernel is not None and (kernel.key != key or not run_sync(kernel.km.is_alive)()):
             kernel.discard()
             kernel = None
         kernel = kernel or start_kernel(key, config)

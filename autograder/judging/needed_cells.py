@@ -14,7 +14,8 @@ by contract, only the objects the solution cells define (and what the setup cell
 reads the solution cells' names.
 
 What the analysis cannot see, and why it is safe here: a given cell that changes a needed object
-through a function call (`helper(ACTIVATIONS)`) or writes a file a later cell reads. Given cells are
+through a function call (`helper(ACTIVATIONS)`), a module's state through its functions
+(`np.random.seed(0)`: the kit seeds whatever it runs) or writes a file a later cell reads. Given cells are
 the instructor's own and are fixed; a student's edit of one makes it a changed cell, which always runs.
 """
 import ast
@@ -35,8 +36,8 @@ class Names:
     uses: set = field(default_factory=set)
     decidable: bool = True
     kit_call: bool = False  # check("name", globals()) or probe("name", globals()): reads the solution cells' names
-    changed: set = field(default_factory=set)  # globals changed in place: x.a = ..., x[i] = ..., x.append(...)
-    imported: set = field(default_factory=set)  # names bound by an import (modules, whose own calls change nothing)
+    changed: set = field(default_factory=set)  # globals whose methods it calls: x.append(...) may change x
+    imported: set = field(default_factory=set)  # names bound by imports: np.random.seed(0) changes no object
 
 
 def cell_names(source):
@@ -53,19 +54,21 @@ def cell_names(source):
     scope_names(table, names, module=True)
     names.imported = {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
                       if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
-    changed = set()
+    stored, changed = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and (node.id in DYNAMIC_CALLS or node.id == "__builtins__"):
             names.decidable = False
         elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(alias.name == "*" for alias in node.names):
             names.decidable = False
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
-            changed.add(base_name(node))
+            stored.add(base_name(node))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             changed.add(base_name(node.func.value))
         if isinstance(node, ast.Attribute) and node.attr == "modules" and base_name(node.value) == "sys":
             names.decidable = False
-    names.changed = changed & (names.uses | names.defines)  # only a global can change another cell's state
+    own = names.uses | names.defines  # only a global can change another cell's state
+    names.defines |= stored & own  # x.a = ..., x[i] = ..., del x[i], np.maximum = ...: x (or np) changes
+    names.changed = changed & own
     return names
 
 
