@@ -72,10 +72,12 @@ def claim_code(seed, sandboxed):
 
 
 class KernelPool:
-    """One kernel started ahead per grading process (a kernel per notebook, never reused)."""
+    """One kernel started ahead per grading process (a kernel per notebook, never reused), once a batch
+    has called start_ahead() and until close(); otherwise (nbgrader's API or stock `nbgrader autograde`)
+    each notebook starts its own kernel when it needs it."""
 
     def __init__(self):
-        self.ready = None
+        self.ready, self.ahead = None, False
         atexit.register(self.close)
         Finalize(self, self.close, exitpriority=100)  # a pool worker process's exit runs these, not always atexit
 
@@ -88,12 +90,17 @@ class KernelPool:
             kernel = None
         kernel = kernel or start_kernel(key, config)
         try:
-            self.ready = start_kernel(key, config)
+            self.ready = start_kernel(key, config) if self.ahead else None
         except Exception:  # the next notebook starts its own, and says why if it cannot
             self.ready = None
         return kernel
 
+    def start_ahead(self):
+        self.ahead = True
+
     def close(self):
+        """Stop starting kernels ahead, and kill the one waiting."""
+        self.ahead = False
         if self.ready is not None:
             self.ready.discard()
             self.ready = None

@@ -60,6 +60,7 @@ def grade_student(course, assignment, student, submission, settings):
         for stage in ("submitted", "autograded"):
             shutil.rmtree(root / stage, ignore_errors=True)
         write_folder(unpack(submission), root / "submitted" / student / assignment)
+        POOL.start_ahead()  # the student's second and third notebooks find their kernels started
         try:
             error = grade_one(api, root, assignment, student)
         finally:  # a Dask worker idles between tasks, and may run the next in another thread: no kernel waits

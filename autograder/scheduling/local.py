@@ -26,6 +26,7 @@ def grade_locally(course_root, assignment, students, settings, workers, progress
     progress.workers(workers, workers)
     if workers == 1:
         api = nbgrader_api(course_root, *settings)
+        POOL.start_ahead()
         try:
             for student in students:
                 progress.done(student, grade_one(api, course_root, assignment, student))
@@ -74,6 +75,7 @@ def start_worker(course_root, settings):
     global WORKER_API
     prepare_worker_process()
     WORKER_API = nbgrader_api(course_root, *settings)
+    POOL.start_ahead()  # this process grades until the pool ends; its exit kills the kernel left waiting
 
 
 def grade_in_worker(course_root, assignment, student):
