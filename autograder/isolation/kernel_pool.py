@@ -3,7 +3,7 @@ the current notebook runs and is judged, so no notebook waits for a kernel to bo
 
 Each kernel is fresh and serves one notebook only: it is started empty (its own scratch folder, sandbox,
 namespaces and limits, exactly as autograder.isolation.kernel starts one), and only when a notebook takes
-it does the grader copy that submission into its folder and tell it the seed (`claim`). A kernel is never
+it does the grader copy that submission into its folder and tell it the seed (`claim_code`). A kernel is never
 handed to a second notebook or student; the one left over when the grading process ends is killed with
 its sandbox (and bubblewrap's --die-with-parent kills it if the process dies first).
 """
@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-
 from multiprocessing.util import Finalize
 
 from jupyter_core.utils import run_sync
