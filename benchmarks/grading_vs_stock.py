@@ -56,7 +56,7 @@ def run_all_seconds(course):
     """{notebook: seconds} to run each solution notebook top to bottom, kernel start included."""
     folder = Path(tempfile.mkdtemp())
     shutil.copytree(course / "source" / ASSIGNMENT, folder, dirs_exist_ok=True)
-    shutil.copytree(course / "assignments", folder / "assignments")
+    shutil.copytree(course / "release" / ASSIGNMENT / "assignments", folder / "assignments")  # the released kit
     seconds = {}
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
