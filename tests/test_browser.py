@@ -24,7 +24,7 @@ from autograder.reports.export import export
 from autograder.reports.feedback import feedback
 from autograder.scheduling.grade import grade
 from autograder.hidden.mistakes import all_mistakes
-from autograder.course.folder.settings import nbgrader_config
+from autograder.course.settings import nbgrader_config
 from autograder.commands.simulate import plant_mistake, solved, submit
 
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK2, REPO, copy_course

@@ -47,7 +47,7 @@ def scheduler():
 def postgres_course(graded, tmp_path, database_url, students):
     """A copy of the suite's released course whose gradebook is a PostgreSQL database (no gradebook.db at
     all, so nothing can fall back to SQLite), with the given students' submissions."""
-    from autograder.course.folder.settings import nbgrader_api
+    from autograder.course.settings import nbgrader_api
 
     root = copy_course(graded.course, tmp_path)
     (root / "gradebook.db").unlink()
@@ -215,7 +215,7 @@ def test_a_rerun_grades_only_new_or_changed_submissions_unless_forced(course, no
 
 def test_a_second_grading_run_on_a_course_is_refused(course, tmp_path):
     from autograder.scheduling.batch import one_batch_at_a_time
-    from autograder.course.folder.folder import CourseError
+    from autograder.course.folder import CourseError
 
     root = copy_course(course, tmp_path)
     with one_batch_at_a_time(root, ASSIGNMENT):

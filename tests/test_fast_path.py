@@ -11,8 +11,8 @@ from autograder.judging.needed_cells import NOT_RERUN, cell_names, needed_cells
 from autograder.reports.export import export
 from autograder.scheduling.grade import grade
 
-from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK3, TIMEOUT, copy_course
-from test_sandbox import sandbox_processes
+from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK3, TIMEOUT, copy_course, kernel_processes
+
 
 # a solved class, known mistakes in all three notebooks, a crash, an edited given cell, helpers outside the answers
 COMPARED = ("solution", "mistakes_0", "crash_exit", "edited_given", "helper_cells")
@@ -115,4 +115,4 @@ def test_students_graded_one_after_the_other_see_nothing_of_each_other(course, n
     assert "B SAW []" in printed("b_looks")
     assert "TRACE_OF_A" not in os.environ
     if running_as_root():  # nothing of either kernel, nor a kernel started ahead, is left running
-        assert sandbox_processes(sandbox_uid()) == []
+        assert kernel_processes(sandbox_uid()) == []

@@ -10,7 +10,7 @@ submission: the files of submitted/<student>/<assignment>/.
 result: the files of autograded/<student>/<assignment>/ under "autograded/", and "result.json":
   {"error": outcome, "unreadable": {notebook: reason}, "grades": autograder.course.gradebook.read_results}.
 
-The student is graded by the same code as in the local pool (autograder.scheduling.grade.grade_one), so a worker
+The student is graded by the same code as in the local pool (autograder.scheduling.student.grade_one), so a worker
 grades exactly as the instructor's machine would; it writes nothing outside its scratch folder.
 """
 import hashlib
