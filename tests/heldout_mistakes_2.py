@@ -171,8 +171,9 @@ def svm_gradient_flipped(scores, y):
 def softmax_gradient_y_minus_p(scores, y):
     n = scores.shape[0]
     z = scores - scores.max(axis=1, keepdims=True)
-    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    loss = -np.log(p[np.arange(n), y]).sum() / n
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    p = np.exp(log_p)
+    loss = -log_p[np.arange(n), y].sum() / n
     one_hot = np.zeros_like(p)
     one_hot[np.arange(n), y] = 1
     return loss, (one_hot - p) / n
@@ -181,8 +182,9 @@ def softmax_gradient_y_minus_p(scores, y):
 def softmax_divided_twice(scores, y):
     N = len(y)
     z = scores - np.max(scores, axis=1, keepdims=True)
-    probs = np.exp(z) / np.sum(np.exp(z), axis=1, keepdims=True)
-    loss = np.mean(-np.log(probs[np.arange(N), y]))
+    log_probs = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    probs = np.exp(log_probs)
+    loss = np.mean(-log_probs[np.arange(N), y])
     dscores = probs / N
     dscores[np.arange(N), y] -= 1 / N
     dscores /= N
@@ -211,8 +213,9 @@ class TwoLayerNetBiasAveraged:
             return scores
         N = X.shape[0]
         z = scores - scores.max(axis=1, keepdims=True)
-        probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-        loss = -np.log(probs[np.arange(N), y]).mean() + 0.5 * self.reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+        log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        probs = np.exp(log_probs)
+        loss = -log_probs[np.arange(N), y].mean() + 0.5 * self.reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
         d = probs.copy()
         d[np.arange(N), y] -= 1
         d /= N
@@ -246,9 +249,9 @@ class SoftmaxWithLossIgnoringDout:
 
     def forward(self, scores, y):
         shifted = scores - scores.max(axis=1, keepdims=True)
-        self.probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-        self.y = y
-        return float(-np.log(self.probs[np.arange(len(y)), y]).mean())
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        self.probs, self.y = np.exp(log_probs), y
+        return float(-log_probs[np.arange(len(y)), y].mean())
 
     def backward(self, dout=1):
         dx = self.probs.copy()

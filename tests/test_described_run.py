@@ -30,8 +30,9 @@ class TwoLayerNetRegularisingBiases:
             return scores
         n = len(y)
         shifted = scores - scores.max(axis=1, keepdims=True)
-        probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-        loss = -np.log(probs[np.arange(n), y]).mean() + 0.5 * self.reg * sum(np.sum(v * v) for v in p.values())
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        probs = np.exp(log_probs)
+        loss = -log_probs[np.arange(n), y].mean() + 0.5 * self.reg * sum(np.sum(v * v) for v in p.values())
         d = probs.copy()
         d[np.arange(n), y] -= 1
         d /= n
@@ -43,16 +44,17 @@ class TwoLayerNetRegularisingBiases:
 def test_a_net_that_never_calls_notebook_one_is_told_about_its_loss_from_its_own_run():
     namespace = {**solution_namespace(), "TwoLayerNet": TwoLayerNetRegularisingBiases}
     assert graded("TwoLayerNet", namespace, SEED).message == (
-        "TwoLayerNet: `loss` differs: got 18.2651, expected 17.9272 (relative error 1.9e-02) (case 1 of 3: a new "
-        "net with weight_scale 0.00358, then X of shape (3, 8), y of shape (3,), reg 0.595). Hint: your loss "
-        "matches regularising the biases too; the L2 term covers the weights W1 and W2 only")
+        "TwoLayerNet: `loss` differs: got 2373.57, expected 2373.23 (relative error 1.4e-04) (case 1 of 3: a new "
+        "net with weight_scale 0.00358, then X of shape (3, 8) (row 0 scaled up: its scores spread by ~1000), y of "
+        "shape (3,), reg 0.595). Hint: your loss matches regularising the biases too; the L2 term covers the "
+        "weights W1 and W2 only")
 
 
 def test_a_softmax_layer_ignoring_dout_is_told_about_dout_first():
     entry = next(entry for entry in HELD_OUT_2 if entry.label == "SoftmaxWithLoss.backward ignores dout")
     assert entry.judgement(SEED).message == (
-        "SoftmaxWithLoss: `backward(dout)` differs at index (3, 1): got -0.166449, expected -0.635029 (relative "
-        "error 7.4e-01) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.82). Hint: your backward "
+        "SoftmaxWithLoss: `backward(dout)` differs at index (0, 0): got 0.166667, expected 0.556168 (relative "
+        "error 7.0e-01) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.34). Hint: your backward "
         "ignores dout: return dscores * dout, so an objective that scales the loss scales its gradient too")
 
 
