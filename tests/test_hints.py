@@ -245,7 +245,7 @@ MESSAGES = {
     'Relu__in_place': (
         'Relu: the input `dout` was changed in place; work on a copy or build new arrays (case 1 of 3: x and '
         "dout of shape (4, 3)). Hint: your backward writes zeros into dout in place, which changes the caller's "
-        'array: return a new array, relu_backward(dout, self.cache)'),
+        'array: return a new array (dout * mask, np.where(...), or relu_backward with what you cached)'),
     'SoftmaxWithLoss__ignores_dout': (
         'SoftmaxWithLoss: `backward(dout)` differs at index (0, 0): got 0.166667, expected 0.556168 (relative '
         'error 7.0e-01) (case 1 of 3: scores of shape (6, 3), y of shape (6,) and dout 3.34). Hint: your '
@@ -474,7 +474,7 @@ HELD_OUT_MESSAGES = {
     'Relu.backward writes into dout': (
         'Relu: the input `dout` was changed in place; work on a copy or build new arrays (case 1 of 3: x and '
         "dout of shape (4, 3)). Hint: your backward writes zeros into dout in place, which changes the caller's "
-        'array: return a new array, relu_backward(dout, self.cache)'),
+        'array: return a new array (dout * mask, np.where(...), or relu_backward with what you cached)'),
     'np.exp(scores) / sum, no shift': (
         'softmax_loss: `loss` contains NaN (case 1 of 3: scores of shape (8, 4), rows offset from -1000 to 1000 '
         "and one spread by 1000, and y of shape (8,)). Hint: large scores overflow exp(): subtract each row's "

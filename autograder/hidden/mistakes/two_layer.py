@@ -58,7 +58,7 @@ MISTAKES = [
                                "affine_forward(x, self.W, self.b)"))},
             name="Affine__stale"),
     Mistake("Relu", "your backward writes zeros into dout in place, which changes the caller's array: return a new "
-            "array, relu_backward(dout, self.cache)", edits={"Relu": (("return relu_backward(dout, self.cache)",
+            "array (dout * mask, np.where(...), or relu_backward with what you cached)", edits={"Relu": (("return relu_backward(dout, self.cache)",
                                                                         "dout[self.cache <= 0] = 0\n        return dout"),)},
             name="Relu__in_place"),
     layer("SoftmaxWithLoss", "ignores_dout", "your backward ignores dout: return dscores * dout, so an objective "

@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 
 from .diagnoses import diagnose
-from .readable import SETTING_DIGITS, quantity
+from .readable import SETTING_DIGITS, is_accuracy, quantity
 from .payload import Unusable
 from .tasks.standins import split
 from .tolerances import EXACT
@@ -98,7 +98,10 @@ def compare_values(name, got, want, tolerance):
     difference, expected = abs(got[worst] - want[worst]), want[worst]
     error = "" if not np.isfinite(expected) else f" (relative error {difference / abs(expected):.1e})" if expected \
         else f" (absolute error {difference:.1e})"
-    return f"`{name}` differs{at_index(worst)}: got {quantity(name, got[worst])}, expected {quantity(name, expected)}{error}"
+    shown = quantity(name, got[worst])
+    if is_accuracy(name) and got[worst] == 1:  # also a count of one row (an accuracy summed, not averaged)
+        shown = f"1 ({shown})"
+    return f"`{name}` differs{at_index(worst)}: got {shown}, expected {quantity(name, expected)}{error}"
 
 
 def unchanged(got, want, tolerance):
@@ -209,8 +212,18 @@ def shows_in_both(name, own_got, their_got, their_expected, tolerances):
         return False
     if name not in their_got:
         return True  # missing from both runs
+    if overflows_only_in(own_got.get(name), their_got[name]):
+        return False  # the object's code is the same in both runs: another object overflowed
     tolerance = tolerances(their_expected).get(name, EXACT)
     return compare_values(name, their_got[name], their_expected[name], tolerance) is not None
+
+
+def overflows_only_in(own, theirs):
+    """True when `own` holds NaN or inf in an entry where `theirs` is finite (both real arrays of one shape)."""
+    own, theirs = np.asarray(own), np.asarray(theirs)
+    if own.dtype.kind not in "biuf" or theirs.dtype.kind not in "biuf" or own.size != theirs.size:
+        return False
+    return bool((~np.isfinite(own.ravel().astype(np.float64)) & np.isfinite(theirs.ravel().astype(np.float64))).any())
 
 
 def matching_mistake(got, expected, name, mistakes, tolerances):
