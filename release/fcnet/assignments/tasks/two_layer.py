@@ -259,12 +259,14 @@ def softmax_layer_run(ns, inputs):
 # --- LayerNet --------------------------------------------------------------------------------
 
 def layer_net_inputs(rng, case):
-    """TwoLayerNet's inputs cut down (numerical gradients stay cheap), with row 0 stretched as there, and a W2
-    to rebind."""
+    """TwoLayerNet's inputs cut down (numerical gradients stay cheap), with row 0 stretched as there, a W2 to
+    rebind, and one row predicted right and one wrong, so a count of hits cannot pass for their fraction."""
     inputs = net_inputs(rng, case)
     inputs = {**inputs, "X": inputs["X"][:, :4].copy(), "W1": inputs["W1"][:4, :6], "b1": inputs["b1"][:6],
               "W2": inputs["W2"][:6], "W2_next": rng.normal(size=inputs["W2"][:6].shape)}
-    return stretched(inputs)
+    inputs = stretched(inputs)  # row 0 is labelled with its lowest score: a miss
+    inputs["y"][1] = np.argmax(two_layer_scores(inputs)[1])  # a hit: the accuracy lies strictly between 0 and 1
+    return inputs
 
 
 NUMERICAL_STEP = 1e-5  # LayerNet.numerical_gradient uses notebook 1's default h (the stand-in's 1e-4 is less noisy)
@@ -457,7 +459,9 @@ register(
                        lambda i: float(i["reg"]) > 0),
              Behaviour("the layers read the current params (a rebound W2 is used)", lambda i: True),
              Behaviour("loss and accuracy are floats; the loss is finite for a row of scores spread by ~1000",
-                       lambda i: widely_spread(two_layer_scores(i))))),
+                       lambda i: widely_spread(two_layer_scores(i))),
+             Behaviour("accuracy is the fraction of rows predicted right, not their count",
+                       lambda i: 0 < np.mean(np.argmax(two_layer_scores(i), axis=1) == i["y"]) < 1))),
     Task("train_gd", train_gd_inputs, train_gd_run, describe_scripted, summarize=train_gd_summary,
          tolerance=training_tolerance(lambda inputs: int(inputs["num_iters"])), behaviours=(
         Behaviour("each iteration: the loss on the whole set, then params -= learning_rate * grads",
