@@ -339,6 +339,21 @@ def reports(graded):
     return feedback(graded.course, ASSIGNMENT)
 
 
+def checkout_wheel(scratch):
+    """A wheel of this checkout's files (tracked, or new and not ignored), built below `scratch` with uv (a test
+    dependency): a stale build/ folder in the checkout never reaches it."""
+    source = scratch / "checkout"
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    for name in listed:
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    subprocess.run([str(Path(sys.executable).with_name("uv")), "build", "--wheel", "--quiet", "--out-dir",
+                    str(scratch / "wheel"), str(source)], capture_output=True, check=True)
+    return next((scratch / "wheel").glob("backprop_lab-*.whl"))
+
+
 def copy_course(course, tmp_path):
     """An independent copy of the released course, for tests that change its configuration."""
     target = tmp_path / "course"

@@ -15,13 +15,14 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from conftest import checkout_wheel
 
 REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "autograder" / "requirements.lock"
@@ -81,15 +82,7 @@ def build_runtime(folder, runtime):
 def install_grader(runtime, scratch):
     """Install this checkout's grader into the hub's venv as an instructor would: a wheel (built from a copy
     of the checkout's files), its dependencies already there from the lock."""
-    source = scratch / "grader"
-    listed = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO).stdout.splitlines()
-    for name in listed:
-        if (REPO / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, source / name)
-    run([str(Path(sys.executable).with_name("uv")), "build", "--wheel", "--quiet", "--out-dir", str(scratch / "wheel"),
-         str(source)])
-    wheel = next((scratch / "wheel").glob("backprop_lab-*.whl"))
+    wheel = checkout_wheel(scratch)
     run([str(runtime.bin("pip")), "install", "-q", "--no-deps", "--force-reinstall", str(wheel)])
 
 

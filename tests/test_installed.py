@@ -2,8 +2,8 @@
 into a fresh virtualenv outside it, runs a whole course folder in /tmp (init, release, grade in the
 sandbox, feedback, export), and no grading kernel can import or read it."""
 import csv
+import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +13,7 @@ import pytest
 
 from autograder.course.lock import LOCK
 from autograder.commands.simulate import ATTACKS, notebook_pairs, plant, solved, submit
-from conftest import ASSIGNMENT, NOTEBOOK, REPO
+from conftest import ASSIGNMENT, NOTEBOOK, REPO, checkout_wheel
 
 UV = Path(sys.executable).with_name("uv")  # a test dependency, from the lock
 BASE_PYTHON = Path(sys.base_prefix) / "bin" / "python3"
@@ -31,14 +31,7 @@ def installed(tmp_path_factory):
     root = tmp_path_factory.mktemp("installed")
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "VIRTUAL_ENV", "BACKPROP_LAB_SECRET", "BACKPROP_LAB_DB")}
-    source = root / "source"  # the checkout's files only: a stale build/ folder there must not reach the wheel
-    listed = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], REPO, env).splitlines()
-    for name in listed:
-        if (REPO / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, source / name)
-    run([str(UV), "build", "--wheel", "--quiet", "--out-dir", str(root / "wheels"), str(source)], root, env)
-    wheel = next((root / "wheels").glob("backprop_lab-*.whl"))
+    wheel = checkout_wheel(root)
     venv = root / "venv"
     run([str(UV), "venv", "--quiet", "--python", str(BASE_PYTHON), str(venv)], root, env)
     run([str(UV), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-c", str(LOCK), str(wheel)],
@@ -89,16 +82,41 @@ def test_a_course_folder_elsewhere_goes_through_every_command(graded_elsewhere):
     assert (course / "release" / ASSIGNMENT / "assignments" / "fixtures.json").is_file()
 
 
+# Run with the installed grader's Python: the attack in its sandbox as the grader builds it, then in the same
+# sandbox with nothing masked, the control that shows the masks are what stop it.
+MASKED_AND_NOT = """\
+import json, os, subprocess, sys, tempfile
+from pathlib import Path
+from autograder.isolation import sandbox
+
+
+def attack():
+    with tempfile.TemporaryDirectory() as scratch:
+        work, run = Path(scratch, "work"), Path(scratch, "run")
+        work.mkdir(), run.mkdir()
+        uid = sandbox.sandbox_uid() if sandbox.running_as_root() else None
+        sandbox.hand_over(scratch, uid)
+        command = sandbox.bwrap_command([sys.executable, "-S", "-c", sys.argv[1]], str(work), str(run),
+                                        sandbox.Limits(), uid)
+        env = {"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(sandbox.package_paths())}
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120).stdout
+
+
+masked = attack()
+sandbox.grader_paths = lambda: []
+print(json.dumps({"masked": masked, "unmasked": attack()}))
+"""
+
+
 def test_no_kernel_reaches_the_installed_grader(installed, graded_elsewhere, tmp_path):
     venv, env = installed
     course, _, rows = graded_elsewhere
-    # the attack works on this installation wherever nothing masks it: a kernel's Python and path, unsandboxed
     site_packages = run([str(venv / "bin" / "python"), "-c", "import site; print(site.getsitepackages()[0])"],
                         "/", env).strip()
-    attack = ATTACKS["steal_installed_grader"].format(course=str(course)) + "print(relu_forward.__module__)\n"
-    stolen = run([str(venv / "bin" / "python"), "-S", "-c", attack], tmp_path,
-                 {**env, "PYTHONPATH": site_packages})
-    assert f"STOLE {site_packages}/autograder/hidden/reference/layers.py" in stolen, stolen
+    attack = ATTACKS["steal_installed_grader"].format(course=str(course))
+    printed = json.loads(run([str(venv / "bin" / "python"), "-c", MASKED_AND_NOT, attack], tmp_path, env))
+    assert f"STOLE {site_packages}/autograder/hidden/reference/layers.py" in printed["unmasked"], printed
+    assert "no import ModuleNotFoundError" in printed["masked"] and "STOLE" not in printed["masked"], printed
     # in the sandbox it found nothing: the thief's relu_forward stayed a stub
     thief = {r["grade_id"]: r for r in rows if r["student"] == "thief"}
     for grade_id in ("check_relu_forward", "hidden_relu_forward"):

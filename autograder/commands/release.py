@@ -4,7 +4,6 @@ import platform
 import shutil
 from pathlib import Path
 
-import assignments
 from assignments.environment import minor
 from assignments.tasks import FIXTURE_SEED, TASKS
 
@@ -12,9 +11,8 @@ from ..course.folder import CourseError, require_course
 from ..course.lock import LOCK, kernel_lines, versions_here
 from ..course.settings import last_error_line, nbgrader_api
 from ..hidden.solutions import use_course
+from ..isolation.kernel import KIT
 from ..judging.verify import fixture_entry
-
-KIT = Path(assignments.__file__).resolve().parent  # the student kit: the installed `assignments` package
 
 STUDENT_README = """\
 # {assignment}: neural networks from scratch

@@ -14,12 +14,14 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Any, Bool, Unicode
 
+import assignments
 from assignments.kernel_state import SEED_VARIABLE
 from assignments.tasks.budget import CELL_TIMEOUT_VARIABLE
 
 from .sandbox import Limits, bwrap_command, hand_over, package_paths, running_as_root, sandbox_uid
 from .submission import regular_files
 
+KIT = Path(assignments.__file__).resolve().parent  # the student kit: the installed `assignments` package
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ")  # all else of the grader's environment stays out
 

@@ -21,6 +21,7 @@ import site
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 WORKDIR = "/home/student/submission"  # the kernel's working folder inside the sandbox: a size-limited tmpfs
@@ -107,16 +108,18 @@ GRADER_PATTERNS = ("autograder", "backprop_lab-*.dist-info", "backprop_lab-*.egg
                    "__editable__*backprop_lab*", "__pycache__/__editable__*backprop_lab*")
 
 
+@lru_cache(maxsize=1)
 def grader_paths():
     """The grader's files and folders in the package folders every kernel sees, however it was installed
-    (regular, editable, in a virtualenv or system-wide): the sandbox masks each one."""
+    (regular, editable, in a virtualenv or system-wide): the sandbox masks each one. Found once per grading
+    process (an installation does not change while it grades), not at every kernel start."""
     import autograder
 
     folders = {*package_paths(), *runtime_paths()}
     found = {Path(autograder.__file__).resolve().parent}
     found.update(path for folder in folders for pattern in GRADER_PATTERNS for path in Path(folder).glob(pattern))
     visible = [path for path in found if any(Path(folder) in path.parents for folder in folders)]
-    return sorted(str(path) for path in visible)
+    return tuple(sorted(str(path) for path in visible))
 
 
 def masks(paths):

@@ -19,13 +19,12 @@ from nbclient.util import run_sync
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Int, Unicode
 
-import assignments
 from assignments.judge import Judgement
 from assignments.payload import MAX_PAYLOAD_BYTES, MIME_TYPE
 from assignments.tasks import self_check_seed
 
 from ..hidden.solutions import use_course
-from ..isolation.kernel import GradingKernelManager, copy_submission, kernel_environment
+from ..isolation.kernel import KIT, GradingKernelManager, copy_submission, kernel_environment
 from ..isolation.renamed import renamed_from, renamed_note
 from ..isolation.sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
 from ..isolation.submission import SubmissionError, linked_path, unsafe_entries
@@ -34,8 +33,6 @@ from .duplicates import duplicate_note
 from .seeds import course_secret, student_seed
 from .verdicts import METADATA_KEY, fail_closed, verdict_outputs
 from .verify import KINDS, cell_task, verify
-
-KIT = Path(assignments.__file__).parent
 
 
 class KernelStopped(Exception):
