@@ -1,10 +1,13 @@
 """Wall time of `backprop-lab grade` (parallel workers, and one worker) against stock `nbgrader autograde`
 on copies of the same class.
 
-Also times Run All of the solution notebook. Prints measured numbers and ratios; asserts nothing.
+The three runs alternate (ours, stock, ours with one worker), so that a shared machine's load weighs on
+each alike; the load average before and after is printed. Also times Run All of the solution notebook.
+Prints measured numbers and ratios; asserts nothing.
 Usage: python benchmarks/grading_vs_stock.py [--students N]
 """
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -53,7 +56,7 @@ def run_all_seconds(course):
     """{notebook: seconds} to run each solution notebook top to bottom, kernel start included."""
     folder = Path(tempfile.mkdtemp())
     shutil.copytree(course / "source" / ASSIGNMENT, folder, dirs_exist_ok=True)
-    shutil.copytree(course / "assignments", folder / "assignments")
+    shutil.copytree(course / "release" / ASSIGNMENT / "assignments", folder / "assignments")  # the released kit
     seconds = {}
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
@@ -78,10 +81,12 @@ def main():
     shutil.copytree(ours, stock)
     (stock / "nbgrader_config.py").write_text(STOCK_CONFIG)
 
+    load_before = os.getloadavg()[0]
     ours_seconds = timed([str(BIN / "backprop-lab"), "grade", ASSIGNMENT, "--course", str(ours)], ours)
+    stock_seconds = timed([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], stock)
     sequential_seconds = timed([str(BIN / "backprop-lab"), "grade", ASSIGNMENT, "--course", str(sequential),
                                 "--workers", "1"], sequential)
-    stock_seconds = timed([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], stock)
+    print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"students graded:            {args.students}")
     print(f"backprop-lab grade:         {ours_seconds:6.1f} s  ({ours_seconds / args.students:.2f} s per student)")
     print(f"backprop-lab, one worker:   {sequential_seconds:6.1f} s  ({sequential_seconds / args.students:.2f} s per "

@@ -168,7 +168,30 @@ def build_class(notebooks):
     students["renamed"] = {"01_layers (1).ipynb": solved(release_nb, source_nb)}  # graded as 01_layers.ipynb
     students["renamed_twice"] = {"01_layers (1).ipynb": solved(release_nb, source_nb),  # which one? not graded
                                  "01_layers-Copy1.ipynb": solved(release_nb, source_nb)}
+    students["edited_given"] = {NOTEBOOK: edit_given(solved(release_nb, source_nb), "# Two numbers",
+                                                     "np.maximum = np.minimum  # breaks every later relu_forward\n")}
+    students["helper_cells"] = {NOTEBOOK: with_helpers(solved(release_nb, source_nb))}
     return students
+
+
+def edit_given(nb, starts, code):
+    """Append code to the given (not graded) code cell whose source starts with `starts`."""
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith(starts))
+    cell.source += "\n" + code
+    return nb
+
+
+def with_helpers(nb):
+    """relu_forward calls a helper the student defined in a new cell; numerical_gradient_array calls the
+    notebook's own one_sided_gradient, defined in a given plot cell that nothing graded names."""
+    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    nb.cells.insert(setup + 1, nbformat.v4.new_code_cell("def positive_part(x):\n    return np.maximum(0, x)\n"))
+    plant(nb, "relu_forward", "def relu_forward(x):\n    return positive_part(x), x\n")
+    plant(nb, "numerical_gradient_array", function_source(
+        "numerical_gradient_array", "(f, x, dout, h=1e-5)",
+        "def g(z):\n    return np.sum(f(z) * dout)\n"
+        "return (one_sided_gradient(g, x, h) + one_sided_gradient(g, x, -h)) / 2"))
+    return nb
 
 
 class Outside:

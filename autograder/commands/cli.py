@@ -60,7 +60,7 @@ def run_grade(args):
         console.print(UNSANDBOXED_WARNING)
     outcomes = grade(args.course, args.assignment, args.student or None, args.timeout, workers=args.workers,
                      sandboxed=not args.unsandboxed, limits=limits_from(args), scheduler=args.scheduler,
-                     force=args.force)
+                     force=args.force, run_all=args.run_all)
     failed = {s: e for s, e in outcomes.items() if e}
     earlier = len(args.student or submitted_students(args.course, args.assignment)) - len(outcomes)
     console.print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions"
@@ -141,6 +141,8 @@ def main(argv=None):
             command.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
             command.add_argument("--unsandboxed", action="store_true", help="run student code without bubblewrap, "
                                  "with your privileges (recorded in the exports)")
+            command.add_argument("--run-all", action="store_true", help="run every cell of each notebook, not "
+                                 "only the cells grading needs (same grades, slower)")
             add_grading_options(command)
         add_scale_options(command, name)
     command = sub.add_parser("init", help="make a new course folder from the packaged assignment")

@@ -21,9 +21,12 @@ ASSIGNMENT = "fcnet"
 CELL_TIMEOUT = 30  # seconds a single cell may run while grading
 
 
-def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), db_url=None):
+def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), run_all=True, db_url=None):
     """The course's nbgrader Config. sandboxed=False (`--unsandboxed`) runs kernels without bubblewrap;
-    db_url: the gradebook (default: the course's, see autograder.course.gradebook)."""
+    run_all=False runs only the cells grading needs (autograder.judging.needed_cells; `backprop-lab grade`
+    does, stock `nbgrader autograde` runs every cell unless the course's nbgrader_config.py sets
+    c.SandboxedExecute.run_only_needed = True); db_url: the gradebook (default: the course's, see
+    autograder.course.gradebook)."""
     root = str(Path(course_root).resolve())
     c = Config()
     c.CourseDirectory.root = root
@@ -36,6 +39,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
     c.SandboxedExecute.course_root = root
     c.SandboxedExecute.hung_grace = min(10.0, timeout)
     c.SandboxedExecute.sandboxed = sandboxed
+    c.SandboxedExecute.run_only_needed = not run_all
     for name, value in limits.describe().items():
         c.SandboxedExecute[name] = value
     c.HideGraderDetails.course_root = root
@@ -66,7 +70,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
     return c
 
 
-def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), db_url=None):
+def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limits(), run_all=False, db_url=None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -74,7 +78,7 @@ def nbgrader_api(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Limit
     if tools not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
     config = instructor_config(course_root)
-    config.merge(nbgrader_config(course_root, timeout, sandboxed, limits, db_url))
+    config.merge(nbgrader_config(course_root, timeout, sandboxed, limits, run_all, db_url))
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     api.log_level = logging.WARNING
     return api

@@ -16,7 +16,6 @@ from traitlets import Any, Bool, Unicode
 
 import assignments
 from assignments.kernel_state import SEED_VARIABLE
-from assignments.tasks.budget import CELL_TIMEOUT_VARIABLE
 
 from .sandbox import Limits, bwrap_command, hand_over, package_paths, running_as_root, sandbox_uid
 from .submission import regular_files
@@ -26,11 +25,11 @@ BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THR
 PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "TZ")  # all else of the grader's environment stays out
 
 
-def kernel_environment(seed, home, cell_timeout=None):
-    """The environment of a grading kernel: the student's seed and nothing of the grader's secrets.
+def kernel_environment(seed, home):
+    """The environment of a grading kernel: the student's seed and nothing of the grader's secrets (a kernel
+    started ahead gets its seed and cell timeout when a notebook claims it: kernel_pool.claim_code).
 
-    home: a writable folder for IPython's and matplotlib's settings (inside the sandbox: its /tmp);
-    cell_timeout: seconds a cell may run, from which the probe times each run (assignments/tasks/budget.py).
+    home: a writable folder for IPython's and matplotlib's settings (inside the sandbox: its /tmp).
     """
     env = {key: os.environ[key] for key in PASSED_VARIABLES if key in os.environ}
     env.update({
@@ -40,7 +39,6 @@ def kernel_environment(seed, home, cell_timeout=None):
         "MPLCONFIGDIR": os.path.join(home, ".matplotlib"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         SEED_VARIABLE: str(seed),
-        **({CELL_TIMEOUT_VARIABLE: str(cell_timeout)} if cell_timeout and cell_timeout > 0 else {}),
         # one BLAS thread: these matrices are small, and several kernels grading at once would otherwise
         # fight over the cores (measured: two workers with default threads took as long as one)
         **{variable: "1" for variable in BLAS_THREAD_VARIABLES},

@@ -6,8 +6,6 @@ Feedback pipeline: HideGraderDetails before nbgrader's HTML export.
 import asyncio
 import json
 import shutil
-import subprocess
-import tempfile
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -17,19 +15,21 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
-from traitlets import Bool, Float, Int, Unicode
+from traitlets import Bool, Enum, Float, Int, Unicode
 
 from assignments.judge import Judgement
 from assignments.payload import MAX_PAYLOAD_BYTES, MIME_TYPE
 from assignments.tasks import self_check_seed
 
 from ..hidden.solutions import use_course
-from ..isolation.kernel import KIT, GradingKernelManager, copy_submission, kernel_environment
+from ..isolation.kernel import KIT, GradingKernelManager, copy_submission
+from ..isolation.kernel_pool import POOL, claim_code
 from ..isolation.renamed import renamed_from, renamed_note
 from ..isolation.sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
 from ..isolation.submission import SubmissionError, linked_path, unsafe_entries
 from .cell_order import moved_note
 from .duplicates import duplicate_note
+from .needed_cells import keep_as_submitted, needed_cells
 from .seeds import course_secret, student_seed
 from .verdicts import METADATA_KEY, fail_closed, verdict_outputs
 from .verify import KINDS, cell_task, verify
@@ -52,6 +52,11 @@ class SandboxedExecute(Execute):
     file_size_mb = Int(Limits.file_size_mb, help="Largest file the kernel may write, MiB.").tag(config=True)
     cpu_seconds = Int(Limits.cpu_seconds, help="CPU time of the kernel, seconds.").tag(config=True)
     disk_mb = Int(Limits.disk_mb, help="All the kernel may write, MiB.").tag(config=True)
+    shutdown_kernel = Enum(["graceful", "immediate"], "immediate",
+                           help="Kill the kernel (and its sandbox) when its notebook is done: nothing in it is "
+                           "needed any more, and a graceful stop costs a second per notebook.").tag(config=True)
+    run_only_needed = Bool(False, help="Run only the cells grading needs (autograder.judging.needed_cells); the "
+                           "others keep their submitted outputs, marked. False: run every cell.").tag(config=True)
 
     @property
     def limits(self):
@@ -70,25 +75,42 @@ class SandboxedExecute(Execute):
                        "limits": self.limits.describe(), "limit_hit": "",
                        "renamed": renamed_note(original, info["notebook"]) if original else ""})
 
+        skipped = self.cells_to_skip(nb, info)
+        record["not_rerun"] = len(skipped)
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        with tempfile.TemporaryDirectory(prefix="backprop-kernel-") as scratch:
-            self.scratch = scratch
-            work = Path(scratch, "work")
+        kernel = POOL.take((self.sandboxed, self.limits), self.config)  # started while the last notebook ran
+        try:
+            self.scratch, self.km = kernel.scratch, kernel.km
+            work = Path(kernel.scratch, "work")
             copy_submission(Path(resources["metadata"]["path"]), work, skip=linked)
             install_kit(work)
-            home = "/tmp" if self.sandboxed else str(Path(scratch, "home"))
             try:
-                with self.setup_kernel(env=kernel_environment(seed, home, self.timeout), stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL):
+                with self.setup_kernel():
+                    run_sync(self.claim)(claim_code(seed, self.sandboxed, self.timeout))
                     for index, cell in enumerate(self.nb.cells):
-                        self.run_cell(cell, index, record)
+                        if index in skipped:
+                            keep_as_submitted(cell, skipped[index])
+                        else:
+                            self.run_cell(cell, index, record)
             except KernelStopped as stop:
                 record["stopped"] = str(stop)
             except DeadKernelError:
                 record["stopped"] = f"the kernel died ({self.why_dead()})"
+        finally:
+            kernel.discard()
         return self.nb, self.resources
+
+    def cells_to_skip(self, nb, info):
+        """{index: submitted notebook} of the code cells not to run (none unless run_only_needed)."""
+        if not self.run_only_needed:
+            return {}
+        release_nb = readable(Path(self.course_root, "release", info["assignment"], info["notebook"] + ".ipynb"))
+        submitted = readable(Path(self.course_root, "submitted", info["student"], info["assignment"],
+                                  info["notebook"] + ".ipynb"))
+        needed = needed_cells(nb, release_nb)
+        return {i: submitted for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and i not in needed}
 
     def create_kernel_manager(self):
         self.km = GradingKernelManager(kernel_name="python3", config=self.config, scratch=self.scratch,
@@ -116,6 +138,16 @@ class SandboxedExecute(Execute):
         code = process.poll() if process is not None else None
         return exit_reason(code, self.limits)
 
+    async def claim(self, code):
+        """Run the kernel's claim code (autograder.isolation.kernel_pool.claim_code) before any cell."""
+        msg_id = self.kc.execute(code, silent=True, store_history=False)
+        while True:
+            reply = await self.kc.get_shell_msg(timeout=self.startup_timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                if reply["content"].get("status") != "ok":
+                    raise KernelStopped("the grading kernel could not be given the submission")
+                return
+
     async def responds(self):
         """True when the kernel answers a trivial request within hung_grace seconds."""
         msg_id = self.kc.execute("pass", store_history=False)
@@ -136,6 +168,14 @@ def require_sandbox(limits):
     problem = check_sandbox(limits)
     if problem:
         raise SandboxError(problem)
+
+
+def readable(path):
+    """The notebook at path, or None when there is none that nbformat can read."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:
+        return None
 
 
 def links_in_submission(course_root, student, assignment, notebook):

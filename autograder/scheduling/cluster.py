@@ -58,7 +58,7 @@ def connect(address):
 
 def grade_on_cluster(client, course_root, assignment, students, settings, progress):
     """Grade students on the client's cluster, calling progress.done(student, outcome) for each.
-    settings: (timeout, sandboxed, limits), as nbgrader_api takes them; each worker grades sandboxed."""
+    settings: (timeout, sandboxed, limits, run_all), as nbgrader_api takes them; each worker grades sandboxed."""
     from distributed import wait
     from nbgrader.api import Gradebook
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..course.gradebook import read_results, sqlite_url
 from ..course.settings import nbgrader_api
+from ..isolation.kernel_pool import POOL
 from .bundles import folder_entries, pack, unpack, write_folder
 from .student import grade_one, grading_status, prepare_worker_process
 
@@ -59,7 +60,11 @@ def grade_student(course, assignment, student, submission, settings):
         for stage in ("submitted", "autograded"):
             shutil.rmtree(root / stage, ignore_errors=True)
         write_folder(unpack(submission), root / "submitted" / student / assignment)
-        error = grade_one(api, root, assignment, student)
+        POOL.start_ahead()  # the student's second and third notebooks find their kernels started
+        try:
+            error = grade_one(api, root, assignment, student)
+        finally:  # a Dask worker idles between tasks, and may run the next in another thread: no kernel waits
+            POOL.close()
         graded = root / "autograded" / student / assignment
         status = grading_status(root, assignment, student)
         result = {"error": error, "unreadable": status["unreadable"], "sandbox": status.get("sandbox", ""),

@@ -19,7 +19,7 @@ from .student import STARTED, grading_status, status_path
 
 
 def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_progress=True, workers=None,
-          sandboxed=True, limits=Limits(), scheduler=None, force=False):
+          sandboxed=True, limits=Limits(), scheduler=None, force=False, run_all=False):
     """Autograde the given (default: all submitted) students that have no grade for their current
     submission yet (force: all of them) -> {student graded in this run: error message or ""}.
 
@@ -27,6 +27,7 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
     sandboxed: False only for `--unsandboxed`; otherwise a machine without a working sandbox grades nobody.
     limits: resource limits of each grading kernel (autograder.isolation.sandbox.Limits).
     scheduler: address of a Dask scheduler; its cluster grades the students instead (autograder.scheduling.cluster).
+    run_all: run every cell of each notebook (default: only the cells grading needs; same grades, less time).
     """
     course_root = require_course(course_root, assignment)
     check_gradebook(course_root, assignment)
@@ -39,7 +40,7 @@ def grade(course_root, assignment, students=None, timeout=CELL_TIMEOUT, show_pro
         problem = check_sandbox(limits) or course_inside_runtime(course_root)
         if problem:
             raise CourseError(f"graded nobody: {problem}")
-    settings = (timeout, sandboxed, limits)
+    settings = (timeout, sandboxed, limits, run_all)
     if scheduler:
         from .cluster import connect, grade_on_cluster
     client = connect(scheduler) if scheduler else None  # before anything changes: an unreachable cluster grades nobody

@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from ..course.settings import nbgrader_api
+from ..isolation.kernel_pool import POOL
 from .student import KILLED, STARTED, grade_one, grading_status, prepare_worker_process, record_status
 
 
@@ -20,13 +21,17 @@ def default_workers():
 
 def grade_locally(course_root, assignment, students, settings, workers, progress):
     """Grade students in worker processes of this machine (in this process when workers is 1).
-    settings: (timeout, sandboxed, limits), as nbgrader_api takes them."""
+    settings: (timeout, sandboxed, limits, run_all), as nbgrader_api takes them."""
     workers = min(workers or default_workers(), len(students))
     progress.workers(workers, workers)
     if workers == 1:
         api = nbgrader_api(course_root, *settings)
-        for student in students:
-            progress.done(student, grade_one(api, course_root, assignment, student))
+        POOL.start_ahead()
+        try:
+            for student in students:
+                progress.done(student, grade_one(api, course_root, assignment, student))
+        finally:  # this process goes on: the kernel started ahead for a next notebook is not left waiting
+            POOL.close()
         return
     pending = list(students)
     while pending:
@@ -70,6 +75,7 @@ def start_worker(course_root, settings):
     global WORKER_API
     prepare_worker_process()
     WORKER_API = nbgrader_api(course_root, *settings)
+    POOL.start_ahead()  # this process grades until the pool ends; its exit kills the kernel left waiting
 
 
 def grade_in_worker(course_root, assignment, student):

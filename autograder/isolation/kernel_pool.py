@@ -1,0 +1,112 @@
+"""Warm kernels: the next notebook's sandboxed kernel starts, and imports the kit's heavy modules, while
+the current notebook runs and is judged, so no notebook waits for a kernel to boot.
+
+Each kernel is fresh and serves one notebook only: it is started empty (its own scratch folder, sandbox,
+namespaces and limits, exactly as autograder.isolation.kernel starts one), and only when a notebook takes
+it does the grader copy that submission into its folder and tell it the seed (`claim_code`). A kernel is never
+handed to a second notebook or student; the one left over when the grading process ends is killed with
+its sandbox (and bubblewrap's --die-with-parent kills it if the process dies first).
+"""
+import atexit
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from multiprocessing.util import Finalize
+
+from jupyter_core.utils import run_sync
+
+from assignments.kernel_state import SEED_VARIABLE
+from assignments.tasks.budget import CELL_TIMEOUT_VARIABLE
+
+from .kernel import GradingKernelManager, kernel_environment
+from .sandbox import SUBMISSION, WORKDIR
+
+# what every notebook's setup imports (and the kit's datasets): imported while the kernel waits, binding no name
+HEAVY_MODULES = ("numpy", "matplotlib.pyplot", "matplotlib.ticker", "matplotlib_inline.backend_inline",
+                 "IPython.display", "sklearn.datasets")
+PREIMPORT = f"[__import__(name) for name in {HEAVY_MODULES!r}] and None"
+
+
+@dataclass
+class WarmKernel:
+    """A started kernel no notebook has used: its manager and its scratch folder (work/ empty, run/)."""
+    key: tuple
+    km: GradingKernelManager
+    scratch: str
+
+    def discard(self):
+        """Kill the kernel (and with it its sandbox) and remove its folder."""
+        try:
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            run_sync(self.km.cleanup_resources)()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def start_kernel(key, config):
+    """A kernel started now, empty; key: (sandboxed, limits)."""
+    sandboxed, limits = key
+    scratch = tempfile.mkdtemp(prefix="backprop-kernel-")
+    km = GradingKernelManager(kernel_name="python3", config=config, scratch=scratch, sandboxed=sandboxed,
+                              limits=limits)
+    km.workdir.mkdir()
+    home = "/tmp" if sandboxed else str(km.workdir.parent / "home")
+    env = kernel_environment("", home)
+    env.pop(SEED_VARIABLE)  # the notebook that takes the kernel sets it (claim_code)
+    run_sync(km.start_kernel)(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              extra_arguments=[f"--IPKernelApp.exec_lines={[PREIMPORT]!r}",
+                                               "--HistoryManager.hist_file=:memory:"])  # as nbclient starts one
+    return WarmKernel(key, km, scratch)
+
+
+def claim_code(seed, sandboxed, cell_timeout=None):
+    """What a notebook's kernel runs first, silently, binding no name: the student's seed (and the cell
+    timeout the probe budgets its runs by, assignments/tasks/budget.py) in its environment and, in the
+    sandbox, the submission (copied into the kernel's folder by then) copied from the read-only mount into
+    its working folder, as its own uid (what bwrap's start does for a cold kernel)."""
+    copy = (f"__import__('subprocess').run(['cp', '-R', '{SUBMISSION}/.', '{WORKDIR}/'], check=True), "
+            if sandboxed else "")
+    budget = (f"__import__('os').environ.__setitem__({CELL_TIMEOUT_VARIABLE!r}, {str(cell_timeout)!r}), "
+              if cell_timeout and cell_timeout > 0 else "")
+    return (f"__import__('os').environ.__setitem__({SEED_VARIABLE!r}, {str(seed)!r}), {budget}{copy}"
+            "__import__('importlib').invalidate_caches()")
+
+
+class KernelPool:
+    """One kernel started ahead per grading process (a kernel per notebook, never reused), once a batch
+    has called start_ahead() and until close(); otherwise (nbgrader's API or stock `nbgrader autograde`)
+    each notebook starts its own kernel when it needs it."""
+
+    def __init__(self):
+        self.ready, self.ahead = None, False
+        atexit.register(self.close)
+        Finalize(self, self.close, exitpriority=100)  # a pool worker process's exit runs these, not always atexit
+
+    def take(self, key, config):
+        """A started kernel no one has used (the one started ahead when it matches key, else a new one);
+        the next is started at once, to boot while this one works."""
+        kernel, self.ready = self.ready, None
+        if kernel is not None and (kernel.key != key or not run_sync(kernel.km.is_alive)()):
+            kernel.discard()
+            kernel = None
+        kernel = kernel or start_kernel(key, config)
+        try:
+            self.ready = start_kernel(key, config) if self.ahead else None
+        except Exception:  # the next notebook starts its own, and says why if it cannot
+            self.ready = None
+        return kernel
+
+    def start_ahead(self):
+        self.ahead = True
+
+    def close(self):
+        """Stop starting kernels ahead, and kill the one waiting."""
+        self.ahead = False
+        if self.ready is not None:
+            self.ready.discard()
+            self.ready = None
+
+
+POOL = KernelPool()
