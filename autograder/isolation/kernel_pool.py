@@ -38,7 +38,9 @@ class WarmKernel:
     def discard(self):
         """Kill the kernel (and with it its sandbox) and remove its folder."""
         try:
-            if self.km.has_kernel:
+            # a kernel that died (os._exit, a limit) was cleaned up by nbclient, which closed its sockets:
+            # asking it to shut down would need them
+            if self.km.has_kernel and run_sync(self.km.is_alive)():
                 run_sync(self.km.shutdown_kernel)(now=True)
         finally:
             run_sync(self.km.cleanup_resources)()
