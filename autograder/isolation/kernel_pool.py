@@ -22,9 +22,9 @@ from assignments.tasks.budget import CELL_TIMEOUT_VARIABLE
 from .kernel import GradingKernelManager, kernel_environment
 from .sandbox import SUBMISSION, WORKDIR
 
-# what every notebook's setup imports (and the kit's datasets): imported while the kernel waits, binding no name
+# what every notebook's setup imports: imported while the kernel waits, binding no name
 HEAVY_MODULES = ("numpy", "matplotlib.pyplot", "matplotlib.ticker", "matplotlib_inline.backend_inline",
-                 "IPython.display", "sklearn.datasets")
+                 "IPython.display")
 PREIMPORT = f"[__import__(name) for name in {HEAVY_MODULES!r}] and None"
 
 
