@@ -257,8 +257,9 @@ def hostile_class(course, notebooks, outside):
 
 
 class GradedClass:
-    def __init__(self, course, students, outcomes, csv_path, graded_at):
+    def __init__(self, course, students, outcomes, csv_path, graded_at, links):
         self.course, self.students, self.outcomes, self.graded_at = course, students, outcomes, graded_at
+        self.links = links  # {student: links added to the submission after it was written}
         with open(csv_path) as handle:
             self.rows = list(csv.DictReader(handle))
 
@@ -369,7 +370,7 @@ def graded(course, all_notebooks, outside, neighbour):
     for student, student_links in links.items():
         link_into(course, student, ASSIGNMENT, student_links)
     outcomes = grade(course, ASSIGNMENT, timeout=TIMEOUT, show_progress=False)
-    return GradedClass(course, students, outcomes, export(course, ASSIGNMENT), time.monotonic())
+    return GradedClass(course, students, outcomes, export(course, ASSIGNMENT), time.monotonic(), links)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import os
 
 import nbformat
 
-from autograder.commands.simulate import append_to, solved, submit
+from autograder.commands.simulate import append_to, link_into, solved, submit
 from autograder.isolation.sandbox import running_as_root, sandbox_uid
 from autograder.judging.needed_cells import NOT_RERUN, cell_names, needed_cells
 from autograder.reports.export import export
@@ -14,24 +14,24 @@ from autograder.scheduling.grade import grade
 from conftest import ASSIGNMENT, NOTEBOOK, NOTEBOOK3, TIMEOUT, copy_course, kernel_processes
 
 
-# a solved class, known mistakes in all three notebooks, a crash, an edited given cell, helpers outside the answers
-COMPARED = ("solution", "mistakes_0", "crash_exit", "edited_given", "helper_cells")
-
-
-def rows(course, students):
-    with open(export(course, ASSIGNMENT)) as handle:
-        return sorted((r["student"], r["notebook"], r["grade_id"], r["score"], r["message"])
-                      for r in csv.DictReader(handle) if r["student"] in students)
+def rows(records):
+    return sorted((r["student"], r["notebook"], r["grade_id"], r["score"], r["message"]) for r in records)
 
 
 def test_the_fast_path_gives_the_grades_and_messages_of_running_every_cell(graded, tmp_path):
+    """The whole test class (solutions, every known mistake, crashes, cheats, hostile code, edited given
+    cells, helpers outside the answers), graded again with every cell run."""
     course = copy_course(graded.course, tmp_path)
-    for student in COMPARED:
-        submit(course, student, ASSIGNMENT, graded.students[student])
-    outcomes = grade(course, ASSIGNMENT, list(COMPARED), TIMEOUT, show_progress=False, force=True, run_all=True)
-    assert outcomes == {student: graded.outcomes[student] for student in COMPARED}
-    fast, full = rows(graded.course, COMPARED), rows(course, COMPARED)
-    assert fast and fast == full
+    for student, files in graded.students.items():
+        submit(course, student, ASSIGNMENT, files)
+    for student, links in graded.links.items():
+        link_into(course, student, ASSIGNMENT, links)
+    outcomes = grade(course, ASSIGNMENT, timeout=TIMEOUT, show_progress=False, force=True, run_all=True)
+    assert outcomes == graded.outcomes
+    with open(export(course, ASSIGNMENT)) as handle:
+        fast, full = rows(graded.rows), rows(csv.DictReader(handle))  # graded.rows: exported right after grading
+    assert len(fast) > 1000
+    assert [row for row in fast if row not in full] == [] and [row for row in full if row not in fast] == []
     edited = graded.cells("edited_given", NOTEBOOK)
     assert edited["hidden_relu_forward"][0] == 0 and edited["hidden_affine_forward"][0] > 0  # the edit ran
     helpers = graded.cells("helper_cells", NOTEBOOK)

@@ -51,7 +51,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
         "autograder.judging.cell_order.RestoreCellOrder",
         "nbgrader.preprocessors.OverwriteKernelspec",
         "nbgrader.preprocessors.OverwriteCells",
-        "nbgrader.preprocessors.CheckCellMetadata",
+        "autograder.judging.metadata.CheckCellMetadata",
     ]
     c.Autograde.autograde_preprocessors = [
         "autograder.judging.preprocessors.SandboxedExecute",
@@ -59,7 +59,7 @@ def nbgrader_config(course_root, timeout=CELL_TIMEOUT, sandboxed=True, limits=Li
         "nbgrader.preprocessors.LimitOutput",
         "nbgrader.preprocessors.SaveAutoGrades",
         "nbgrader.preprocessors.AssignLatePenalties",
-        "nbgrader.preprocessors.CheckCellMetadata",
+        "autograder.judging.metadata.CheckCellMetadata",
     ]
     c.GenerateFeedback.exporter_class = "autograder.reports.report_html.FeedbackHTMLExporter"  # no CDN at view time; lines wrap
     c.GenerateFeedback.preprocessors = [

@@ -89,6 +89,10 @@ class GradingKernelManager(AsyncKernelManager):
             spec.interrupt_mode = "message"
         return spec
 
+    async def _async_wait(self, pollinterval=0.005):
+        # a killed sandbox is gone within milliseconds; jupyter_client's 0.1 s polls cost each notebook 0.1 s
+        await super()._async_wait(pollinterval=pollinterval)
+
     def format_kernel_cmd(self, extra_arguments=None):
         command = [sys.executable, "-S", "-m", "ipykernel_launcher", "-f", self.connection_file,
                    *(extra_arguments or [])]

@@ -30,14 +30,18 @@ PREIMPORT = f"[__import__(name) for name in {HEAVY_MODULES!r}] and None"
 
 @dataclass
 class WarmKernel:
-    """A started kernel no notebook has used: its manager and its scratch folder (work/ empty, run/)."""
+    """A started kernel no notebook has used: its manager, a client already connected to it (so its
+    output channel is subscribed before the first request, not after) and its scratch folder (work/
+    empty, run/)."""
     key: tuple
     km: GradingKernelManager
+    kc: object
     scratch: str
 
     def discard(self):
         """Kill the kernel (and with it its sandbox) and remove its folder."""
         try:
+            self.kc.stop_channels()
             # a kernel that died (os._exit, a limit) was cleaned up by nbclient, which closed its sockets:
             # asking it to shut down would need them
             if self.km.has_kernel and run_sync(self.km.is_alive)():
@@ -60,7 +64,9 @@ def start_kernel(key, config):
     run_sync(km.start_kernel)(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               extra_arguments=[f"--IPKernelApp.exec_lines={[PREIMPORT]!r}",
                                                "--HistoryManager.hist_file=:memory:"])  # as nbclient starts one
-    return WarmKernel(key, km, scratch)
+    kc = km.client()
+    kc.start_channels()
+    return WarmKernel(key, km, kc, scratch)
 
 
 def claim_code(seed, sandboxed, cell_timeout=None):

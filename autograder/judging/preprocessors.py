@@ -6,6 +6,7 @@ Feedback pipeline: HideGraderDetails before nbgrader's HTML export.
 import asyncio
 import json
 import shutil
+import time
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -82,12 +83,14 @@ class SandboxedExecute(Execute):
         self._check_assign_resources(resources)
         kernel = POOL.take((self.sandboxed, self.limits), self.config)  # started while the last notebook ran
         try:
-            self.scratch, self.km = kernel.scratch, kernel.km
+            self.scratch, self.km, self.kc = kernel.scratch, kernel.km, kernel.kc
             work = Path(kernel.scratch, "work")
             copy_submission(Path(resources["metadata"]["path"]), work, skip=linked)
             install_kit(work)
             try:
                 with self.setup_kernel():
+                    self.kc.allow_stdin = False
+                    run_sync(self.ready)()
                     run_sync(self.claim)(claim_code(seed, self.sandboxed, self.timeout))
                     for index, cell in enumerate(self.nb.cells):
                         if index in skipped:
@@ -137,6 +140,26 @@ class SandboxedExecute(Execute):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         code = process.poll() if process is not None else None
         return exit_reason(code, self.limits)
+
+    async def ready(self):
+        """Wait until the kernel answers a kernel_info request on both channels: its idle status on the
+        output channel shows that channel connected and drained (jupyter_client's wait_for_ready then
+        waits 0.2 s more for silence, each notebook). Asks again each second, as a kernel still booting
+        or a channel still connecting may miss a request."""
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            msg_id = self.kc.kernel_info()
+            try:
+                async with asyncio.timeout(1):
+                    while True:
+                        msg = await self.kc.get_iopub_msg()
+                        if (msg["parent_header"].get("msg_id") == msg_id
+                                and msg["content"].get("execution_state") == "idle"):
+                            return
+            except (TimeoutError, asyncio.TimeoutError):
+                if not await self.km.is_alive():
+                    raise DeadKernelError("the grading kernel died before it answered")
+        raise KernelStopped(f"the grading kernel did not answer within {self.startup_timeout} s")
 
     async def claim(self, code):
         """Run the kernel's claim code (autograder.isolation.kernel_pool.claim_code) before any cell."""
