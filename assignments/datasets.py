@@ -80,9 +80,11 @@ def mnist1d(seed=0, num_samples=4000, val_size=800):
     templates /= templates.std(1, keepdims=True)
     templates = (templates - templates[:, :1]) / 6.0  # every signal starts and ends at 0
     labels = np.repeat(np.arange(10), num_samples // 10)
-    draws = [(rng.rand(), rng.rand(), rng.choice(TRANSLATION), rng.randn(STRETCHED), rng.randn(STRETCHED),
-              rng.rand()) for _ in labels]  # one sample's draws, in the order its transformations make them
-    pad, scale, shift, corr, iid, shear = (np.array(column) for column in zip(*draws))
+    # one sample's draws, in the order its transformations make them: padding and scale, shift, correlated
+    # and white noise, shear (consecutive draws of one kind in one call: the same numbers, fewer calls)
+    draws = [(rng.rand(2), rng.randint(TRANSLATION), rng.randn(2 * STRETCHED), rng.rand()) for _ in labels]
+    uniform, shift, normal, shear = (np.array(column) for column in zip(*draws))
+    pad, scale, corr, iid = uniform[:, 0], uniform[:, 1], normal[:, :STRETCHED], normal[:, STRETCHED:]
 
     lengths = 12 + PADDING[0] + (pad * (PADDING[1] - PADDING[0] + 1)).astype(int)
     padded = np.zeros((len(labels), 12 + PADDING[1]))

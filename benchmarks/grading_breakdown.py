@@ -116,17 +116,15 @@ def table(total):
                                         for (where, grade_id), seconds in slowest))
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=1, help="grade the student this many times each way")
-    args = parser.parse_args()
+def print_breakdown(repeat=1):
+    """Grade one solved student `repeat` times each way, in a scratch course, and print the tables."""
     work = Path(tempfile.mkdtemp(prefix="backprop-breakdown-"))
     fresh_course(work)
     release(work, ASSIGNMENT)
     submit(work, "solved", ASSIGNMENT, {name: solved(*pair) for name, pair in notebook_pairs(work, ASSIGNMENT).items()})
     instrument()
     POOL.start_ahead()  # as `backprop-lab grade` does: each next kernel starts while a notebook runs
-    for _ in range(args.repeat):  # interleaved, so both ways see the same machine load
+    for _ in range(repeat):  # interleaved, so both ways see the same machine load
         for run_all in (True, False):
             total = grade_student(work, run_all)
             print(f"\n{'every cell run (--run-all)' if run_all else 'fast path (backprop-lab grade)'}: "
@@ -134,6 +132,12 @@ def main():
             table(total)
     POOL.close()
     shutil.rmtree(work)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=1, help="grade the student this many times each way")
+    print_breakdown(parser.parse_args().repeat)
 
 
 if __name__ == "__main__":

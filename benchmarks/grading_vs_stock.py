@@ -2,7 +2,8 @@
 on copies of the same class.
 
 The three runs alternate (ours, stock, ours with one worker), so that a shared machine's load weighs on
-each alike; the load average before and after is printed. Also times Run All of the solution notebook.
+each alike; the load average before and after is printed. Also times Run All of each solution notebook, and
+prints where one solved student's grading time goes (grading_breakdown.py).
 Prints measured numbers and ratios; asserts nothing.
 Usage: python benchmarks/grading_vs_stock.py [--students N]
 """
@@ -22,6 +23,7 @@ from autograder.commands.demo import fresh_course
 from autograder.hidden.mistakes import all_mistakes
 from autograder.commands.release import release
 from autograder.commands.simulate import notebook_pairs, plant_mistake, solved, submit
+from grading_breakdown import print_breakdown  # this script's folder is on sys.path when it runs
 
 ASSIGNMENT = "fcnet"
 BIN = Path(sys.executable).parent
@@ -97,6 +99,8 @@ def main():
     for name, seconds in run_all_seconds(ours).items():
         print(f"Run All {name}: {seconds:6.2f} s (solution notebook, kernel start included)")
     shutil.rmtree(work)
+    print("\nwhere one student's grading time goes (benchmarks/grading_breakdown.py):")
+    print_breakdown()
 
 
 if __name__ == "__main__":
