@@ -19,7 +19,7 @@ from autograder.commands.demo import fresh_course
 from autograder.commands.release import release
 from autograder.commands.simulate import notebook_pairs, solved, submit
 from autograder.course.settings import nbgrader_api
-from autograder.isolation.kernel_pool import POOL
+from autograder.isolation.kernel_pool import POOL, KernelPool
 from autograder.judging import preprocessors
 from autograder.judging.needed_cells import is_graded, is_solution
 
@@ -74,8 +74,7 @@ def instrument():
         return original(self, nb, resources, km)
     execute.preprocess = preprocess
     wrap(execute, "run_cell", cell_part, "kernel")
-    for name in ("start_new_kernel", "start_new_kernel_client"):
-        wrap(execute, name, lambda self, *a: "kernel start")
+    wrap(KernelPool, "take", lambda self, *a: "kernel start")  # a kernel started ahead, answering
     wrap(execute, "_cleanup_kernel", lambda self, *a: "kernel stop")
     wrap(judge, "preprocess", lambda self, *a: "judging (grader)")
     original_judge = judge.judge_cell

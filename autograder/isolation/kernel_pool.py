@@ -1,16 +1,18 @@
-"""Warm kernels: the next notebook's sandboxed kernel starts, and imports the kit's heavy modules, while
-the current notebook runs and is judged, so no notebook waits for a kernel to boot.
+"""Warm kernels: the next notebooks' sandboxed kernels start, import the kit's heavy modules and connect a
+client while the current notebook runs and is judged, so no notebook waits for a kernel to boot.
 
 Each kernel is fresh and serves one notebook only: it is started empty (its own scratch folder, sandbox,
 namespaces and limits, exactly as autograder.isolation.kernel starts one), and only when a notebook takes
 it does the grader copy that submission into its folder and tell it the seed (`claim_code`). A kernel is never
-handed to a second notebook or student; the one left over when the grading process ends is killed with
-its sandbox (and bubblewrap's --die-with-parent kills it if the process dies first).
+handed to a second notebook or student; those left over when the grading process ends are killed with
+their sandboxes (and bubblewrap's --die-with-parent kills it if the process dies first).
 """
+import asyncio
 import atexit
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 
@@ -20,7 +22,7 @@ from assignments.kernel_state import SEED_VARIABLE
 from assignments.tasks.budget import CELL_TIMEOUT_VARIABLE
 
 from .kernel import GradingKernelManager, kernel_environment
-from .sandbox import SUBMISSION, WORKDIR
+from .sandbox import SUBMISSION, WORKDIR, exit_reason
 
 # what every notebook's setup imports: imported while the kernel waits, binding no name
 HEAVY_MODULES = ("numpy", "matplotlib.pyplot", "matplotlib.ticker", "matplotlib_inline.backend_inline",
@@ -37,6 +39,32 @@ class WarmKernel:
     km: GradingKernelManager
     kc: object
     scratch: str
+
+    async def answers(self, timeout):
+        """True once the kernel answers a kernel_info request on both channels: its idle status on the output
+        channel shows that channel connected and drained (jupyter_client's wait_for_ready then waits 0.2 s
+        more for silence, each notebook). False if it dies or stays silent first. Asks again each second:
+        a kernel still booting or a channel still connecting may miss a request."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg_id = self.kc.kernel_info()
+            try:
+                async with asyncio.timeout(1):
+                    while True:
+                        msg = await self.kc.get_iopub_msg()
+                        if (msg["parent_header"].get("msg_id") == msg_id
+                                and msg["content"].get("execution_state") == "idle"):
+                            return True
+            except (TimeoutError, asyncio.TimeoutError):
+                if not await self.km.is_alive():
+                    return False
+        return False
+
+    def exit_reason(self):
+        """Why the kernel's process ended, in words (or that it did not answer)."""
+        process = getattr(self.km.provisioner, "process", None)
+        code = process.poll() if process is not None else None
+        return exit_reason(code, self.km.limits) if code is not None else "it did not answer"
 
     def discard(self):
         """Kill the kernel (and with it its sandbox) and remove its folder."""
@@ -82,39 +110,61 @@ def claim_code(seed, sandboxed, cell_timeout=None):
             "__import__('importlib').invalidate_caches()")
 
 
+AHEAD = 2  # a student's next two notebooks: the first of them is often done before one kernel has booted
+
+
 class KernelPool:
-    """One kernel started ahead per grading process (a kernel per notebook, never reused), once a batch
+    """AHEAD kernels started ahead per grading process (a kernel per notebook, never reused), once a batch
     has called start_ahead() and until close(); otherwise (nbgrader's API or stock `nbgrader autograde`)
     each notebook starts its own kernel when it needs it."""
 
     def __init__(self):
-        self.ready, self.ahead = None, False
+        self.ready, self.ahead = [], False  # kernels started ahead, oldest first
         atexit.register(self.close)
         Finalize(self, self.close, exitpriority=100)  # a pool worker process's exit runs these, not always atexit
 
-    def take(self, key, config):
-        """A started kernel no one has used (the one started ahead when it matches key, else a new one);
-        the next is started at once, to boot while this one works."""
-        kernel, self.ready = self.ready, None
-        if kernel is not None and (kernel.key != key or not run_sync(kernel.km.is_alive)()):
+    def take(self, key, config, timeout):
+        """A started kernel no one has used (the one started ahead when it matches key, else a new one) that
+        answers within timeout seconds; the next is started at once, to boot while this one works. A kernel
+        that dies or hangs before it answers has been given nothing of anyone's (a boot that failed on a
+        busy machine) and is replaced, once; KernelStartError when the replacement fails too."""
+        kernel = self.ready.pop(0) if self.ready else None
+        if kernel is not None and kernel.key != key:  # other limits or sandbox: so are the others waiting
+            kernel.discard()
+            self.discard_ready()
+            kernel = None
+        for attempt in range(2):
+            kernel = kernel or start_kernel(key, config)
+            if run_sync(kernel.answers)(timeout):
+                break
+            reason = kernel.exit_reason()
             kernel.discard()
             kernel = None
-        kernel = kernel or start_kernel(key, config)
+        if kernel is None:
+            raise KernelStartError(f"the grading kernel did not start ({reason}, twice)")
         try:
-            self.ready = start_kernel(key, config) if self.ahead else None
+            while self.ahead and len(self.ready) < AHEAD:
+                self.ready.append(start_kernel(key, config))
         except Exception:  # the next notebook starts its own, and says why if it cannot
-            self.ready = None
+            pass
         return kernel
 
     def start_ahead(self):
         self.ahead = True
 
     def close(self):
-        """Stop starting kernels ahead, and kill the one waiting."""
+        """Stop starting kernels ahead, and kill the ones waiting."""
         self.ahead = False
-        if self.ready is not None:
-            self.ready.discard()
-            self.ready = None
+        self.discard_ready()
+
+    def discard_ready(self):
+        ahead, self.ready = self.ready, []
+        for kernel in ahead:
+            kernel.discard()
+
+
+class KernelStartError(RuntimeError):
+    """No grading kernel could be started for a notebook."""
 
 
 POOL = KernelPool()

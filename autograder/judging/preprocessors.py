@@ -6,7 +6,6 @@ Feedback pipeline: HideGraderDetails before nbgrader's HTML export.
 import asyncio
 import json
 import shutil
-import time
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from assignments.tasks import self_check_seed
 
 from ..hidden.solutions import use_course
 from ..isolation.kernel import KIT, GradingKernelManager, copy_submission
-from ..isolation.kernel_pool import POOL, claim_code
+from ..isolation.kernel_pool import POOL, KernelStartError, claim_code
 from ..isolation.renamed import renamed_from, renamed_note
 from ..isolation.sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
 from ..isolation.submission import SubmissionError, linked_path, unsafe_entries
@@ -81,7 +80,11 @@ class SandboxedExecute(Execute):
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        kernel = POOL.take((self.sandboxed, self.limits), self.config)  # started while the last notebook ran
+        try:  # started while the last notebook ran
+            kernel = POOL.take((self.sandboxed, self.limits), self.config, self.startup_timeout)
+        except KernelStartError as error:
+            record["stopped"] = str(error)
+            return self.nb, self.resources
         try:
             self.scratch, self.km, self.kc = kernel.scratch, kernel.km, kernel.kc
             work = Path(kernel.scratch, "work")
@@ -90,7 +93,6 @@ class SandboxedExecute(Execute):
             try:
                 with self.setup_kernel():
                     self.kc.allow_stdin = False
-                    run_sync(self.ready)()
                     run_sync(self.claim)(claim_code(seed, self.sandboxed, self.timeout))
                     for index, cell in enumerate(self.nb.cells):
                         if index in skipped:
@@ -140,26 +142,6 @@ class SandboxedExecute(Execute):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         code = process.poll() if process is not None else None
         return exit_reason(code, self.limits)
-
-    async def ready(self):
-        """Wait until the kernel answers a kernel_info request on both channels: its idle status on the
-        output channel shows that channel connected and drained (jupyter_client's wait_for_ready then
-        waits 0.2 s more for silence, each notebook). Asks again each second, as a kernel still booting
-        or a channel still connecting may miss a request."""
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            msg_id = self.kc.kernel_info()
-            try:
-                async with asyncio.timeout(1):
-                    while True:
-                        msg = await self.kc.get_iopub_msg()
-                        if (msg["parent_header"].get("msg_id") == msg_id
-                                and msg["content"].get("execution_state") == "idle"):
-                            return
-            except (TimeoutError, asyncio.TimeoutError):
-                if not await self.km.is_alive():
-                    raise DeadKernelError("the grading kernel died before it answered")
-        raise KernelStopped(f"the grading kernel did not answer within {self.startup_timeout} s")
 
     async def claim(self, code):
         """Run the kernel's claim code (autograder.isolation.kernel_pool.claim_code) before any cell."""
