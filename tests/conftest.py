@@ -257,9 +257,9 @@ def hostile_class(course, notebooks, outside):
 
 
 class GradedClass:
-    def __init__(self, course, students, outcomes, csv_path, graded_at, links):
+    def __init__(self, course, students, outcomes, csv_path, graded_at, links=None):
         self.course, self.students, self.outcomes, self.graded_at = course, students, outcomes, graded_at
-        self.links = links  # {student: links added to the submission after it was written}
+        self.links = links or {}  # {student: links added to the submission after it was written}
         with open(csv_path) as handle:
             self.rows = list(csv.DictReader(handle))
 
