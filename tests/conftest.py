@@ -22,7 +22,7 @@ from autograder.reports.export import export
 from autograder.scheduling.grade import grade
 from autograder.hidden.mistakes import deep as deep_mistakes, layers as layer_mistakes, two_layer as two_layer_mistakes
 from autograder.commands.release import release
-from autograder.isolation.sandbox import UID_BASE
+from autograder.isolation.sandbox import sandbox_uids
 from autograder.reports.feedback import feedback
 from autograder.commands.simulate import (ATTACKS, CAPTURE, CHEATS, CRASHES, FIXTURE_LOOKUP, FIXTURE_LOOKUPS,
                                          LIMIT_BREAKERS, REVEAL, append_to, function_source, link_into,
@@ -275,7 +275,7 @@ class GradedClass:
     def kernel_uids(self):
         """The uids this class's grading kernels ran as (recorded with each student's outcome)."""
         statuses = (self.course / ".backprop-lab" / "grading" / ASSIGNMENT).glob("*.json")
-        return {json.loads(path.read_text())["kernel_uid"] for path in statuses} - {None}
+        return {uid for path in statuses for uid in json.loads(path.read_text())["kernel_uids"]}
 
     def autograded(self, student, notebook=NOTEBOOK):
         return nbformat.read(self.course / "autograded" / student / ASSIGNMENT / notebook, as_version=4)
@@ -322,7 +322,7 @@ def kernel_processes(uid):
 
 class Neighbour:
     """Another course graded on the same machine while the suite runs: a `backprop-lab grade` process of
-    its own (one worker, so its kernels run as UID_BASE + its pid) whose students' cells sleep through an
+    its own (one worker, so its kernels run as its sandbox_uids) whose students' cells sleep through an
     hour's cell timeout, so it is still grading when the session ends and is interrupted. Every test must pass
     beside it: none may look at what it did not start."""
 
@@ -335,7 +335,7 @@ class Neighbour:
         self.process = subprocess.Popen([sys.executable, "-m", "autograder.commands.cli", "grade",
                                          "--course", str(course), "--workers", "1", "--timeout", "3600"],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.kernel_uid = UID_BASE + self.process.pid
+        self.kernel_uids = set(sandbox_uids(self.process.pid))
 
     def running(self):
         return self.process.poll() is None
@@ -355,9 +355,9 @@ def neighbour(course, all_notebooks, tmp_path_factory):
     printed = grader.stop()
     assert was_running and "Traceback" not in printed, printed  # it graded beside the whole session, unharmed
     deadline = time.monotonic() + 10
-    while kernel_processes(grader.kernel_uid) and time.monotonic() < deadline:
+    while any(kernel_processes(uid) for uid in grader.kernel_uids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert kernel_processes(grader.kernel_uid) == []
+    assert [pid for uid in grader.kernel_uids for pid in kernel_processes(uid)] == []
 
 
 @pytest.fixture(scope="session")

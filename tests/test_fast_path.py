@@ -6,7 +6,7 @@ import os
 import nbformat
 
 from autograder.commands.simulate import append_to, link_into, solved, submit
-from autograder.isolation.sandbox import running_as_root, sandbox_uid
+from autograder.isolation.sandbox import running_as_root, sandbox_uids
 from autograder.judging.needed_cells import NOT_RERUN, cell_names, needed_cells
 from autograder.reports.export import export
 from autograder.scheduling.grade import grade
@@ -74,7 +74,7 @@ os.environ["TRACE_OF_A"] = "A"
 numpy.trace_of_a = "A"
 sys.modules["trace_of_a"] = numpy
 subprocess.Popen(["sleep", "600", "trace-of-a"])
-print("A LEFT TRACES")
+print("A LEFT TRACES as", os.getuid())
 """
 
 LOOK_FOR_TRACES = """
@@ -92,7 +92,7 @@ seen = [name for name, there in [
     ("shm file", os.path.exists("/dev/shm/trace-in-shm.txt")), ("env", "TRACE_OF_A" in os.environ),
     ("module attribute", hasattr(numpy, "trace_of_a")), ("module", "trace_of_a" in sys.modules),
     ("process", bool(processes_of_a()))] if there]
-print("B SAW", seen)
+print("B SAW", seen, "as", os.getuid())
 """
 
 
@@ -113,6 +113,8 @@ def test_students_graded_one_after_the_other_see_nothing_of_each_other(course, n
         return "".join(o.get("text", "") for o in cell.outputs)
     assert "A LEFT TRACES" in printed("a_leaves_traces")
     assert "B SAW []" in printed("b_looks")
+    if running_as_root():  # kernels of one grading process run as uids of their own: limits are not shared
+        assert printed("a_leaves_traces").split()[-1] != printed("b_looks").split()[-1]
     assert "TRACE_OF_A" not in os.environ
     if running_as_root():  # nothing of either kernel, nor a kernel started ahead, is left running
-        assert kernel_processes(sandbox_uid()) == []
+        assert [pid for uid in sandbox_uids() for pid in kernel_processes(uid)] == []

@@ -14,6 +14,7 @@ owns nothing outside the sandbox, and RLIMIT_NPROC, which never binds uid 0, bin
 process uses its own uid, since the process limit counts every process of a uid machine-wide. An
 instructor who is not root needs no drop: bubblewrap then makes a user namespace itself.
 """
+import itertools
 import os
 import shutil
 import signal
@@ -26,7 +27,9 @@ from pathlib import Path
 
 WORKDIR = "/home/student/submission"  # the kernel's working folder inside the sandbox: a size-limited tmpfs
 SUBMISSION = "/srv/submission"  # the grader's copy of the submission, read-only, copied into WORKDIR at start
-UID_BASE = 1_000_000  # sandbox uids are UID_BASE + the grading process's pid: unique among live graders
+UID_BASE = 1_000_000  # a grading process's sandbox uids: UID_BASE + its pid * UIDS_PER_PROCESS + 0..7
+UIDS_PER_PROCESS = 8  # taken in turn by its kernels, of which at most four are alive at once (one running,
+                      # two started ahead, one starting): every kernel's process limit counts its own alone
 MiB = 1024 * 1024
 
 
@@ -78,9 +81,19 @@ def size(megabytes):
     return f"{megabytes // 1024} GiB" if megabytes % 1024 == 0 else f"{megabytes} MiB"
 
 
+def sandbox_uids(pid=None):
+    """The unprivileged uids the kernels of the grading process `pid` (default: this one) run as, in turn,
+    when the grader is root: unique among live grading processes."""
+    first = UID_BASE + (pid or os.getpid()) * UIDS_PER_PROCESS
+    return range(first, first + UIDS_PER_PROCESS)
+
+
+TURNS = itertools.count()
+
+
 def sandbox_uid():
-    """The unprivileged uid this grading process's kernels run as (only used when we are root)."""
-    return UID_BASE + os.getpid()
+    """The uid of the next kernel this process starts (only used when we are root)."""
+    return sandbox_uids()[next(TURNS) % UIDS_PER_PROCESS]
 
 
 def running_as_root():

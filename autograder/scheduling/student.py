@@ -11,7 +11,7 @@ import nbformat
 
 from ..course.settings import last_error_line
 from ..isolation.renamed import restore_renamed
-from ..isolation.sandbox import running_as_root, sandbox_uid
+from ..isolation.sandbox import running_as_root, sandbox_uids
 from ..isolation.submission import linked_path, set_aside_unsafe
 from .batch import fingerprint
 
@@ -44,7 +44,7 @@ def grade_one(api, course_root, assignment, student):
         error = f"none of {assignment}'s notebooks is in the submission (found: {', '.join(found) or 'nothing'})"
     sandboxed = api.config.SandboxedExecute.sandboxed
     record_status(course_root, assignment, student, error, unreadable, set_aside, sandbox="on" if sandboxed else "off",
-                  kernel_uid=sandbox_uid() if sandboxed and running_as_root() else None)
+                  kernel_uids=list(sandbox_uids()) if sandboxed and running_as_root() else [])
     return error
 
 
@@ -59,16 +59,16 @@ def refuse_linked_folder(course_root, assignment, student):
     return error
 
 
-def record_status(course_root, assignment, student, error, unreadable, set_aside=None, sandbox="", kernel_uid=None):
-    """Record the outcome of grading the submission as it is now (written whole or not at all); kernel_uid:
-    the uid its kernels ran as (autograder.isolation.sandbox.sandbox_uid), when the grader dropped to one."""
+def record_status(course_root, assignment, student, error, unreadable, set_aside=None, sandbox="", kernel_uids=()):
+    """Record the outcome of grading the submission as it is now (written whole or not at all); kernel_uids:
+    the uids its kernels ran as (autograder.isolation.sandbox.sandbox_uids), when the grader dropped to them."""
     path = status_path(course_root, assignment, student)
     path.parent.mkdir(parents=True, exist_ok=True)
     submission = fingerprint(Path(course_root) / "submitted" / student / assignment)
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps({"student": student, "error": error, "unreadable": unreadable,
                                    "set_aside": set_aside or {}, "sandbox": sandbox, "submission": submission,
-                                   "kernel_uid": kernel_uid}))
+                                   "kernel_uids": list(kernel_uids)}))
     partial.replace(path)
 
 
