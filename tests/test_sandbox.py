@@ -18,6 +18,7 @@ import pytest
 
 from autograder.commands.cli import main
 from autograder.scheduling.grade import grade
+from autograder.isolation.kernel import SANDBOX_MPLCONFIGDIR, font_cache, kernel_environment
 from autograder.isolation.sandbox import Limits, bwrap_command, hand_over, running_as_root, sandbox_uid
 from autograder.commands.simulate import append_to, solved, submit
 from autograder.reports.feedback import RELEASE_KEYS
@@ -124,6 +125,26 @@ def test_each_limit_stops_its_cell_with_the_reason_and_nothing_else(graded):
 
 
 LIMITED = ("relu_forward", "sigmoid_forward", "tanh_forward", "relu_backward", "sigmoid_backward", "tanh_backward")
+
+
+def test_kernels_find_matplotlibs_font_list_made_once(tmp_path):
+    """The font list made in a sandbox once per grading process reaches every kernel's private /tmp, so none
+    lists the machine's fonts again; without it (the control), matplotlib does."""
+    cache = font_cache(Limits())
+    assert cache is not None and list(Path(cache).glob("fontlist-*.json"))
+    uid = sandbox_uid() if running_as_root() else None
+    rebuilt = {}
+    for with_cache in (True, False):
+        work, run = tmp_path / f"work{with_cache}", tmp_path / f"run{with_cache}"
+        work.mkdir(), run.mkdir()
+        hand_over(run, uid)
+        command = bwrap_command([sys.executable, "-S", "-c", "import logging; logging.basicConfig(level='INFO'); "
+                                 "import matplotlib.font_manager"], str(work), str(run), Limits(), uid,
+                                cache if with_cache else None, SANDBOX_MPLCONFIGDIR)
+        result = subprocess.run(command, env=kernel_environment("", "/tmp"), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        rebuilt[with_cache] = "generated new fontManager" in result.stderr
+    assert rebuilt == {True: False, False: True}
 
 
 def test_the_process_limit_binds_the_kernel_uid(tmp_path):

@@ -6,9 +6,13 @@ grader's copy of the kit); in the sandbox (autograder.isolation.sandbox) that co
 machine. It talks to the grader over ZMQ's ipc transport, through Unix sockets in a folder of its
 own, since TCP cannot cross the sandbox's network namespace.
 """
+import atexit
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -44,6 +48,30 @@ def kernel_environment(seed, home):
         **{variable: "1" for variable in BLAS_THREAD_VARIABLES},
     })
     return env
+
+
+SANDBOX_MPLCONFIGDIR = kernel_environment("", "/tmp")["MPLCONFIGDIR"]
+
+
+@lru_cache(maxsize=None)
+def font_cache(limits):
+    """A folder holding the font list matplotlib makes inside the sandbox, made once per grading process
+    (in a sandbox like the kernels', so the fonts it lists are those a kernel sees), or None when it
+    cannot be made: each kernel then makes its own, as before."""
+    folder = Path(tempfile.mkdtemp(prefix="backprop-fonts-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    work, cache = folder / "work", folder / "cache"
+    work.mkdir(), cache.mkdir()
+    uid = sandbox_uid() if running_as_root() else None
+    hand_over(str(cache), uid)
+    env = {**kernel_environment("", "/tmp"), "MPLCONFIGDIR": str(cache)}
+    command = bwrap_command([sys.executable, "-S", "-c", "import matplotlib.font_manager"], str(work), str(cache),
+                            limits, uid)
+    try:
+        subprocess.run(command, env=env, capture_output=True, timeout=120, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return str(cache) if any(cache.glob("fontlist-*.json")) else None
 
 
 def copy_submission(source, target, skip=frozenset()):
@@ -100,7 +128,7 @@ class GradingKernelManager(AsyncKernelManager):
             return command
         hand_over(str(Path(self.connection_file).parent), self.uid)
         return bwrap_command(command, str(self.workdir), str(Path(self.connection_file).parent), self.limits,
-                             self.uid)
+                             self.uid, font_cache(self.limits), SANDBOX_MPLCONFIGDIR)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["cwd"] = str(self.workdir)  # unsandboxed: the copy; sandboxed: bwrap moves to WORKDIR itself
