@@ -69,12 +69,12 @@ class WarmKernel:
     def discard(self):
         """Kill the kernel (and with it its sandbox) and remove its folder."""
         try:
-            self.kc.stop_channels()
             # a kernel that died (os._exit, a limit) was cleaned up by nbclient, which closed its sockets:
             # asking it to shut down would need them
             if self.km.has_kernel and run_sync(self.km.is_alive)():
                 run_sync(self.km.shutdown_kernel)(now=True)
         finally:
+            self.kc.stop_channels()
             run_sync(self.km.cleanup_resources)()
             shutil.rmtree(self.scratch, ignore_errors=True)
 

@@ -22,7 +22,7 @@ from assignments.payload import MAX_PAYLOAD_BYTES, MIME_TYPE
 from assignments.tasks import self_check_seed
 
 from ..hidden.solutions import use_course
-from ..isolation.kernel import KIT, GradingKernelManager, copy_submission
+from ..isolation.kernel import KIT, copy_submission
 from ..isolation.kernel_pool import POOL, KernelStartError, claim_code
 from ..isolation.renamed import renamed_from, renamed_note
 from ..isolation.sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
@@ -86,7 +86,7 @@ class SandboxedExecute(Execute):
             record["stopped"] = str(error)
             return self.nb, self.resources
         try:
-            self.scratch, self.km, self.kc = kernel.scratch, kernel.km, kernel.kc
+            self.km, self.kc = kernel.km, kernel.kc
             work = Path(kernel.scratch, "work")
             copy_submission(Path(resources["metadata"]["path"]), work, skip=linked)
             install_kit(work)
@@ -116,11 +116,6 @@ class SandboxedExecute(Execute):
                                   info["notebook"] + ".ipynb"))
         needed = needed_cells(nb, release_nb)
         return {i: submitted for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and i not in needed}
-
-    def create_kernel_manager(self):
-        self.km = GradingKernelManager(kernel_name="python3", config=self.config, scratch=self.scratch,
-                                       sandboxed=self.sandboxed, limits=self.limits)
-        return self.km
 
     def run_cell(self, cell, index, record):
         try:
