@@ -5,6 +5,8 @@ import os
 
 import nbformat
 
+from autograder.commands.demo import fresh_course, simulate_class
+from autograder.commands.release import release
 from autograder.commands.simulate import append_to, link_into, solved, submit
 from autograder.isolation.sandbox import running_as_root, sandbox_uids
 from autograder.judging.needed_cells import NOT_RERUN, cell_names, needed_cells
@@ -37,6 +39,21 @@ def test_the_fast_path_gives_the_grades_and_messages_of_running_every_cell(grade
     helpers = graded.cells("helper_cells", NOTEBOOK)
     for grade_id in ("hidden_relu_forward", "hidden_numerical_gradient_array"):
         assert helpers[grade_id][0] == helpers[grade_id][1], helpers[grade_id]
+
+
+def test_the_demo_class_gets_the_same_grades_and_messages_both_ways(tmp_path):
+    """`backprop-lab demo`'s class (solved, mistaken, crashing, looping, cheating, linking), each way."""
+    graded = {}
+    for run_all in (False, True):
+        course = tmp_path / ("full" if run_all else "fast") / "course"
+        fresh_course(course)
+        release(course, ASSIGNMENT)
+        simulate_class(course, ASSIGNMENT)
+        outcomes = grade(course, ASSIGNMENT, timeout=5, show_progress=False, run_all=run_all)
+        with open(export(course, ASSIGNMENT)) as handle:
+            graded[run_all] = outcomes, [tuple(cell.replace(str(course), "<course>") for cell in row)
+                                         for row in rows(csv.DictReader(handle))]
+    assert len(graded[False][1]) > 500 and graded[False] == graded[True]
 
 
 def test_cells_no_grade_needs_keep_their_submitted_outputs_marked(graded, all_notebooks):
