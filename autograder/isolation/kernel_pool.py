@@ -61,10 +61,9 @@ class WarmKernel:
         return False
 
     def exit_reason(self):
-        """Why the kernel's process ended, in words (or that it did not answer)."""
+        """Why the kernel's process ended, in words (autograder.isolation.sandbox.exit_reason)."""
         process = getattr(self.km.provisioner, "process", None)
-        code = process.poll() if process is not None else None
-        return exit_reason(code, self.km.limits) if code is not None else "it did not answer"
+        return exit_reason(process.poll() if process is not None else None, self.km.limits)
 
     def discard(self):
         """Kill the kernel (and with it its sandbox) and remove its folder."""
@@ -101,7 +100,7 @@ def claim_code(seed, sandboxed, cell_timeout=None):
     """What a notebook's kernel runs first, silently, binding no name: the student's seed (and the cell
     timeout the probe budgets its runs by, assignments/tasks/budget.py) in its environment and, in the
     sandbox, the submission (copied into the kernel's folder by then) copied from the read-only mount into
-    its working folder, as its own uid (what bwrap's start does for a cold kernel)."""
+    its working folder, as its own uid, so the files are its own."""
     copy = (f"__import__('subprocess').run(['cp', '-R', '{SUBMISSION}/.', '{WORKDIR}/'], check=True), "
             if sandboxed else "")
     budget = (f"__import__('os').environ.__setitem__({CELL_TIMEOUT_VARIABLE!r}, {str(cell_timeout)!r}), "
@@ -125,7 +124,7 @@ class KernelPool:
 
     def take(self, key, config, timeout):
         """A started kernel no one has used (the one started ahead when it matches key, else a new one) that
-        answers within timeout seconds; the next is started at once, to boot while this one works. A kernel
+        answers within timeout seconds; the next ones are started at once, to boot while it works. A kernel
         that dies or hangs before it answers has been given nothing of anyone's (a boot that failed on a
         busy machine) and is replaced, once; KernelStartError when the replacement fails too."""
         kernel = self.ready.pop(0) if self.ready else None
@@ -137,7 +136,7 @@ class KernelPool:
             kernel = kernel or start_kernel(key, config)
             if run_sync(kernel.answers)(timeout):
                 break
-            reason = kernel.exit_reason()
+            reason = "it did not answer" if run_sync(kernel.km.is_alive)() else kernel.exit_reason()
             kernel.discard()
             kernel = None
         if kernel is None:

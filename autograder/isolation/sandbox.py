@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 WORKDIR = "/home/student/submission"  # the kernel's working folder inside the sandbox: a size-limited tmpfs
-SUBMISSION = "/srv/submission"  # the grader's copy of the submission, read-only, copied into WORKDIR at start
+SUBMISSION = "/srv/submission"  # the grader's copy of the submission, read-only; the kernel copies it into WORKDIR
 FONT_CACHE = "/srv/matplotlib"  # matplotlib's font list made for this sandbox, read-only, copied at start
 UID_BASE = 1_000_000  # a grading process's sandbox uids: UID_BASE + its pid * UIDS_PER_PROCESS + 0..7
 UIDS_PER_PROCESS = 8  # taken in turn by its kernels, of which at most four are alive at once (one running,
@@ -152,8 +152,9 @@ SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"
 def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None, font_cache=None, mplconfigdir=None):
     """The bubblewrap command line that runs `command` in a sandbox.
 
-    workdir: the submission's copy, mounted read-only at SUBMISSION and copied into WORKDIR, a tmpfs of
-    limits.disk_mb where the kernel works (what it writes neither fills the grader's disk nor outlives it).
+    workdir: the submission's copy, mounted read-only at SUBMISSION; a kernel copies it, when a notebook claims
+    it (kernel_pool.claim_code), into WORKDIR, a tmpfs of limits.disk_mb where it works (what it writes neither
+    fills the grader's disk nor outlives it).
     rundir: the kernel's connection file and ZMQ ipc sockets, mounted at the same path inside.
     drop_to_uid: when set (we are root), the kernel runs as this uid, with no capabilities.
     font_cache: a folder holding matplotlib's font list, copied into mplconfigdir (in the private /tmp)
@@ -191,10 +192,10 @@ def bwrap_command(command, workdir, rundir, limits, drop_to_uid=None, font_cache
     if drop_to_uid is not None:
         args += ["setpriv", f"--reuid={drop_to_uid}", f"--regid={drop_to_uid}", "--clear-groups",
                  "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
-    copy_in = f'cp -R {SUBMISSION}/. {WORKDIR}/ && exec "$@"'  # as the kernel's uid, so the files are its own
-    if font_cache and mplconfigdir:
-        copy_in = f"mkdir -p {mplconfigdir} && cp {FONT_CACHE}/*.json {mplconfigdir}/; " + copy_in
-    return args + ["/bin/sh", "-c", copy_in, "sh", *command]
+    if not (font_cache and mplconfigdir):
+        return args + command
+    fonts = f'mkdir -p {mplconfigdir} && cp {FONT_CACHE}/*.json {mplconfigdir}/; exec "$@"'  # as the kernel's uid
+    return args + ["/bin/sh", "-c", fonts, "sh", *command]
 
 
 def course_inside_runtime(course_root):

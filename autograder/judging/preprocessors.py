@@ -25,7 +25,7 @@ from ..hidden.solutions import use_course
 from ..isolation.kernel import KIT, copy_submission
 from ..isolation.kernel_pool import POOL, KernelStartError, claim_code
 from ..isolation.renamed import renamed_from, renamed_note
-from ..isolation.sandbox import Limits, SandboxError, check_sandbox, exit_reason, limit_reason
+from ..isolation.sandbox import Limits, SandboxError, check_sandbox, limit_reason
 from ..isolation.submission import SubmissionError, linked_path, unsafe_entries
 from .cell_order import moved_note
 from .duplicates import duplicate_note
@@ -86,7 +86,7 @@ class SandboxedExecute(Execute):
             record["stopped"] = str(error)
             return self.nb, self.resources
         try:
-            self.km, self.kc = kernel.km, kernel.kc
+            self.kernel, self.km, self.kc = kernel, kernel.km, kernel.kc
             work = Path(kernel.scratch, "work")
             copy_submission(Path(resources["metadata"]["path"]), work, skip=linked)
             install_kit(work)
@@ -102,7 +102,7 @@ class SandboxedExecute(Execute):
             except KernelStopped as stop:
                 record["stopped"] = str(stop)
             except DeadKernelError:
-                record["stopped"] = f"the kernel died ({self.why_dead()})"
+                record["stopped"] = f"the kernel died ({self.kernel.exit_reason()})"
         finally:
             kernel.discard()
         return self.nb, self.resources
@@ -121,7 +121,7 @@ class SandboxedExecute(Execute):
         try:
             self.execute_cell(cell, index, store_history=True)
         except DeadKernelError:
-            raise KernelStopped(f"the kernel died while running cell {index + 1} ({self.why_dead()})")
+            raise KernelStopped(f"the kernel died while running cell {index + 1} ({self.kernel.exit_reason()})")
         except CellTimeoutError:  # nbclient gave up waiting for the interrupted cell's outputs
             cell.outputs.append(nbformat.v4.new_output("error", **self.error_on_timeout))
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
@@ -131,12 +131,6 @@ class SandboxedExecute(Execute):
         timed_out = any(o.get("ename") == self.error_on_timeout["ename"] for o in errors)
         if timed_out and not run_sync(self.responds)():
             raise KernelStopped(f"cell {index + 1} ran longer than {self.timeout} s and ignored the interrupt")
-
-    def why_dead(self):
-        """The kernel's exit, in words: a limit it hit, or a crash or exit of its own."""
-        process = getattr(getattr(self.km, "provisioner", None), "process", None)
-        code = process.poll() if process is not None else None
-        return exit_reason(code, self.limits)
 
     async def claim(self, code):
         """Run the kernel's claim code (autograder.isolation.kernel_pool.claim_code) before any cell."""
