@@ -4,11 +4,13 @@ import csv
 import os
 
 import nbformat
+from traitlets.config import Config
 
 from autograder.commands.demo import fresh_course, simulate_class
 from autograder.commands.release import release
 from autograder.commands.simulate import append_to, link_into, solved, submit
-from autograder.isolation.sandbox import running_as_root, sandbox_uids
+from autograder.isolation.kernel_pool import KernelPool
+from autograder.isolation.sandbox import Limits, running_as_root, sandbox_uids
 from autograder.judging.needed_cells import NOT_RERUN, cell_names, needed_cells
 from autograder.reports.export import export
 from autograder.scheduling.grade import grade
@@ -135,3 +137,17 @@ def test_students_graded_one_after_the_other_see_nothing_of_each_other(course, n
     assert "TRACE_OF_A" not in os.environ
     if running_as_root():  # nothing of either kernel, nor a kernel started ahead, is left running
         assert [pid for uid in sandbox_uids() for pid in kernel_processes(uid)] == []
+
+
+def test_the_pool_starts_no_kernel_beyond_the_notebooks_left():
+    """A Dask task grades one student: its pool starts kernels ahead for the student's later notebooks only."""
+    pool = KernelPool()
+    pool.start_ahead(notebooks=2)
+    key = (True, Limits())
+    first = pool.take(key, Config(), 60)
+    assert len(pool.ready) == 1  # for the second notebook, not AHEAD
+    second = pool.take(key, Config(), 60)
+    assert pool.ready == []
+    for kernel in (first, second):
+        kernel.discard()
+    pool.close()

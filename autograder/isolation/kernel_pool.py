@@ -118,7 +118,7 @@ class KernelPool:
     each notebook starts its own kernel when it needs it."""
 
     def __init__(self):
-        self.ready, self.ahead = [], False  # kernels started ahead, oldest first
+        self.ready, self.ahead, self.left = [], False, None  # kernels started ahead, oldest first
         atexit.register(self.close)
         Finalize(self, self.close, exitpriority=100)  # a pool worker process's exit runs these, not always atexit
 
@@ -128,6 +128,7 @@ class KernelPool:
         that dies or hangs before it answers has been given nothing of anyone's (a boot that failed on a
         busy machine) and is replaced, once; KernelStartError when the replacement fails too."""
         kernel = self.ready.pop(0) if self.ready else None
+        self.left = None if self.left is None else self.left - 1
         if kernel is not None and kernel.key != key:  # other limits or sandbox: so are the others waiting
             kernel.discard()
             self.discard_ready()
@@ -142,14 +143,16 @@ class KernelPool:
         if kernel is None:
             raise KernelStartError(f"the grading kernel did not start ({reason}, twice)")
         try:
-            while self.ahead and len(self.ready) < AHEAD:
+            while self.ahead and len(self.ready) < min(AHEAD, AHEAD if self.left is None else self.left):
                 self.ready.append(start_kernel(key, config))
         except Exception:  # the next notebook starts its own, and says why if it cannot
             pass
         return kernel
 
-    def start_ahead(self):
-        self.ahead = True
+    def start_ahead(self, notebooks=None):
+        """Start kernels ahead from the next take on; notebooks: how many the batch has left to grade (None: no
+        end known), so that no kernel is started for nothing."""
+        self.ahead, self.left = True, notebooks
 
     def close(self):
         """Stop starting kernels ahead, and kill the ones waiting."""
