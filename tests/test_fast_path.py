@@ -137,17 +137,3 @@ def test_students_graded_one_after_the_other_see_nothing_of_each_other(course, n
     assert "TRACE_OF_A" not in os.environ
     if running_as_root():  # nothing of either kernel, nor a kernel started ahead, is left running
         assert [pid for uid in sandbox_uids() for pid in kernel_processes(uid)] == []
-
-
-def test_the_pool_starts_no_kernel_beyond_the_notebooks_left():
-    """A Dask task grades one student: its pool starts kernels ahead for the student's later notebooks only."""
-    pool = KernelPool()
-    pool.start_ahead(notebooks=2)
-    key = (True, Limits())
-    first = pool.take(key, Config(), 60)
-    assert len(pool.ready) == 1  # for the second notebook, not AHEAD
-    second = pool.take(key, Config(), 60)
-    assert pool.ready == []
-    for kernel in (first, second):
-        kernel.discard()
-    pool.close()

@@ -89,17 +89,23 @@ def copy_submission(source, target, skip=frozenset()):
 
 class GradingKernelManager(AsyncKernelManager):
     """Starts `python -S -m ipykernel_launcher` in its own copy of the submission, sandboxed unless
-    told otherwise, whatever kernel the notebook names."""
+    told otherwise, whatever kernel the notebook names; or, given a student's sandbox (forked_from:
+    autograder.isolation.student_sandbox), has its kernel parent fork one there."""
 
     scratch = Unicode(help="A private folder: the submission's copy (work/) and the kernel's sockets (run/).")
     sandboxed = Bool(True)
     limits = Any(Limits())
+    forked_from = Any(None, allow_none=True, help="A StudentSandbox whose parent forks the kernel, or None.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.transport = "ipc"
+        if self.forked_from is not None:  # its sandbox's folder, uid and sockets' folder
+            self.connection_file, self.ip = self.forked_from.connection_paths()
+            self.uid = self.forked_from.uid
+            return
         run = Path(self.scratch, "run")
         run.mkdir(parents=True)
-        self.transport = "ipc"
         self.ip = str(run / "kernel")
         self.connection_file = str(run / "kernel.json")
         self.uid = sandbox_uid() if self.sandboxed and running_as_root() else None
@@ -124,13 +130,19 @@ class GradingKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         command = [sys.executable, "-S", "-m", "ipykernel_launcher", "-f", self.connection_file,
                    *(extra_arguments or [])]
-        if not self.sandboxed:
+        if not self.sandboxed or self.forked_from is not None:
             return command
         hand_over(str(Path(self.connection_file).parent), self.uid)
         return bwrap_command(command, str(self.workdir), str(Path(self.connection_file).parent), self.limits,
                              self.uid, font_cache(self.limits), SANDBOX_MPLCONFIGDIR)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.forked_from is not None:  # the provisioner handles the forked kernel as the process it started
+            arguments = kernel_cmd[kernel_cmd.index("ipykernel_launcher") + 1:]  # -f <connection file> ...
+            process = self.forked_from.fork(arguments)
+            self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = process, process.pid, None
+            self._reconcile_connection_info(self.provisioner.connection_info)
+            return
         kw["cwd"] = str(self.workdir)  # unsandboxed: the copy; sandboxed: bwrap moves to WORKDIR itself
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 

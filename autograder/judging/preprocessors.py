@@ -81,7 +81,8 @@ class SandboxedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         try:  # started while the last notebook ran
-            kernel = POOL.take((self.sandboxed, self.limits), self.config, self.startup_timeout)
+            kernel = POOL.take((self.sandboxed, self.limits), self.config, self.startup_timeout,
+                               owner=(str(Path(self.course_root).resolve()), info["student"], info["assignment"]))
         except KernelStartError as error:
             record["stopped"] = str(error)
             return self.nb, self.resources
@@ -104,7 +105,7 @@ class SandboxedExecute(Execute):
             except DeadKernelError:
                 record["stopped"] = f"the kernel died ({self.kernel.exit_reason()})"
         finally:
-            kernel.discard()
+            POOL.finish(kernel, more=notebooks_after(self.course_root, info))
         return self.nb, self.resources
 
     def cells_to_skip(self, nb, info):
@@ -183,6 +184,12 @@ def links_in_submission(course_root, student, assignment, notebook):
     if f"{notebook}.ipynb" in unsafe:
         raise SubmissionError(f"{notebook}.ipynb is {unsafe[notebook + '.ipynb']}, not a notebook file: not graded")
     return set(unsafe)
+
+
+def notebooks_after(course_root, info):
+    """Whether the student has notebooks after this one, in the order nbgrader grades them."""
+    folder = Path(course_root, "submitted", info["student"], info["assignment"])
+    return any(path.stem > info["notebook"] for path in folder.glob("*.ipynb"))
 
 
 def install_kit(folder):

@@ -60,8 +60,8 @@ def grade_student(course, assignment, student, submission, settings):
         for stage in ("submitted", "autograded"):
             shutil.rmtree(root / stage, ignore_errors=True)
         write_folder(unpack(submission), root / "submitted" / student / assignment)
-        # the student's later notebooks find their kernels started, and none is started beyond them
-        POOL.start_ahead(notebooks=len(list((root / "source" / assignment).glob("*.ipynb"))))
+        # the student's notebooks share one sandbox, and none is started beyond it
+        POOL.start_ahead(students=1)
         try:
             error = grade_one(api, root, assignment, student)
         finally:  # a Dask worker idles between tasks, and may run the next in another thread: no kernel waits

@@ -26,11 +26,11 @@ def grade_locally(course_root, assignment, students, settings, workers, progress
     progress.workers(workers, workers)
     if workers == 1:
         api = nbgrader_api(course_root, *settings)
-        POOL.start_ahead()
+        POOL.start_ahead(students=len(students))
         try:
             for student in students:
                 progress.done(student, grade_one(api, course_root, assignment, student))
-        finally:  # this process goes on: the kernel started ahead for a next notebook is not left waiting
+        finally:  # this process goes on: the last student's sandbox is not left waiting
             POOL.close()
         return
     pending = list(students)
@@ -75,7 +75,7 @@ def start_worker(course_root, settings):
     global WORKER_API
     prepare_worker_process()
     WORKER_API = nbgrader_api(course_root, *settings)
-    POOL.start_ahead()  # this process grades until the pool ends; its exit kills the kernel left waiting
+    POOL.start_ahead()  # this process grades until the pool ends; its exit kills the sandboxes left
 
 
 def grade_in_worker(course_root, assignment, student):

@@ -1,0 +1,184 @@
+"""The parent of one student's grading kernels: runs inside that student's sandbox, imports once what every
+kernel imports, then forks a fresh kernel for each of the student's notebooks.
+
+It runs as `python -S -c <this file's text> WORKDIR RUNDIR MPLCONFIGDIR FONT_CACHE`, so it imports nothing of
+the grader (which the sandbox masks). It talks to the grader over its standard input and output, a JSON
+object a line:
+
+    grader -> parent   {"fork": [arguments]}            fork a kernel, as `ipykernel_launcher <arguments>`
+                       {"signal": <number>}             send the kernel a signal
+    parent -> grader   {"ready": true}                  the imports are done (first line)
+                       {"pid": <number>}                the kernel forked (its pid inside the sandbox)
+                       {"exit": <code>}                 the kernel ended: its exit code, 128 + N for signal N
+
+Each kernel starts from the parent as it was before any student code ran, so no notebook inherits anything
+of another: when a kernel ends, the parent kills every other process of the sandbox (all of them the
+student's: its own uid in its own PID namespace) and empties every folder the kernel could write (its
+working folder, /tmp, /dev/shm and the folder of the connection files) before it forks the next one. The
+kernel cannot reach into the parent: the parent is not dumpable, so a process of the same uid may neither
+trace it nor read its memory or file descriptors, and it ignores every signal a process can ignore.
+"""
+import ctypes
+import json
+import os
+import selectors
+import shutil
+import signal
+import sys
+import time
+
+PR_SET_DUMPABLE = 4
+# what every notebook's setup imports, and what ipykernel imports while it starts a kernel (its debugger,
+# the shell's completer and history): measured 0.17 s of CPU per kernel when left to each fork
+PREIMPORTED = ("numpy", "numpy.random", "matplotlib.pyplot", "matplotlib.ticker", "matplotlib_inline.backend_inline",
+               "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+               "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+               "IPython.extensions.storemagic", "sqlite3", "tornado.gen", "tornado.queues",
+               "tornado.platform.asyncio", "faulthandler")
+
+
+def main(workdir, rundir, mplconfigdir, font_cache):
+    commands, events = os.fdopen(os.dup(0), "rb", buffering=0), os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # as the grader starts a kernel: no terminal, output to nowhere
+        os.dup2(null, fd)
+    if sys.path and sys.path[0] == "":  # as ipykernel_launcher: the kernel puts the working folder back itself
+        del sys.path[0]
+    for name in PREIMPORTED:
+        __import__(name)
+    threads = len(os.listdir("/proc/self/task"))
+    if threads != 1:  # forking a process with threads copies only one of them: refuse, the grader starts kernels
+        return say(events, error=f"the kernel parent runs {threads} threads after its imports: it cannot fork")
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    defaults = ignore_signals()
+    folders = (workdir, "/tmp", "/dev/shm", rundir)
+    say(events, ready=True)
+
+    selector = selectors.DefaultSelector()
+    selector.register(commands, selectors.EVENT_READ)
+    kernel = watched = None
+    pending = b""
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is commands:
+                data = commands.read(65536)
+                if not data:  # the grader is gone
+                    end_others()
+                    return
+                pending += data
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    request = json.loads(line)
+                    if "fork" in request and kernel is None:
+                        kernel = fork_kernel(request["fork"], defaults, commands, events)
+                        watched = os.pidfd_open(kernel)
+                        selector.register(watched, selectors.EVENT_READ)
+                        say(events, pid=kernel)
+                    elif "signal" in request and kernel is not None:
+                        os.kill(kernel, int(request["signal"]))
+            else:  # the kernel ended
+                selector.unregister(watched)
+                os.close(watched)
+                _, status = os.waitpid(kernel, 0)
+                kernel = None
+                end_others()
+                for folder in folders:
+                    empty(folder)
+                restore_fonts(font_cache, mplconfigdir)
+                code = os.waitstatus_to_exitcode(status)
+                say(events, exit=code if code >= 0 else 128 - code)  # as a shell (and bwrap) reports a signal
+
+
+def fork_kernel(arguments, defaults, commands, events):
+    """Fork a kernel started with ipykernel_launcher's arguments -> its pid. The child never returns."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        commands.close()
+        events.close()
+        for signum, handler in defaults.items():
+            signal.signal(signum, handler)
+        ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+        import numpy.random
+        numpy.random.seed()  # the parent's draws are every fork's: a fresh kernel seeds from the OS
+        from ipykernel import kernelapp
+        launcher = os.path.join(os.path.dirname(os.path.dirname(kernelapp.__file__)), "ipykernel_launcher.py")
+        sys.argv = [launcher, *arguments]  # as `python -m ipykernel_launcher <arguments>` would have it
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:
+        code = 1
+    os._exit(code)
+
+
+def ignore_signals():
+    """Ignore every signal that can be ignored (SIGCHLD stays: the parent waits for its kernel) -> the
+    handlers before, which each kernel puts back."""
+    before = {}
+    for signum in signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD}:
+        try:
+            before[signum] = signal.signal(signum, signal.SIG_IGN)
+        except (OSError, ValueError):
+            pass
+    return before
+
+
+def end_others():
+    """Kill every process of the sandbox but this one and the sandbox's init, and wait until they are gone."""
+    me = os.getpid()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(-1, signal.SIGKILL)  # every process this uid may signal in this PID namespace, but init and me
+        except ProcessLookupError:
+            pass
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            pass
+        if all(int(pid) in (1, me) for pid in os.listdir("/proc") if pid.isdigit()):
+            return
+        time.sleep(0.001)
+
+
+def empty(folder):
+    """Remove everything in folder (the folder itself is a mount point: it stays), also what a kernel made
+    unreadable (all of it is this uid's, which may always change its permissions back)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                os.chmod(entry.path, 0o700)
+                for parent, folders, _ in os.walk(entry.path):
+                    for name in folders:
+                        if not os.path.islink(os.path.join(parent, name)):
+                            os.chmod(os.path.join(parent, name), 0o700)
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def restore_fonts(font_cache, mplconfigdir):
+    """matplotlib's font list back in the emptied /tmp, as the sandbox's start put it there."""
+    if os.path.isdir(font_cache):
+        os.makedirs(mplconfigdir, exist_ok=True)
+        for name in os.listdir(font_cache):
+            shutil.copyfile(os.path.join(font_cache, name), os.path.join(mplconfigdir, name))
+
+
+def say(events, **message):
+    events.write(json.dumps(message) + "\n")
+    events.flush()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])

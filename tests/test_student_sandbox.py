@@ -1,0 +1,135 @@
+"""A student's kernels are forked one after the other in the student's own sandbox: each starts as fresh as a
+kernel started on its own, none can reach the parent they are forked from, and no sandbox outlives its
+student or is started for nothing."""
+import json
+
+import pytest
+from jupyter_core.utils import run_sync
+from traitlets.config import Config
+
+from autograder.isolation.kernel_pool import KernelPool
+from autograder.isolation.sandbox import Limits, running_as_root
+
+from conftest import kernel_processes
+
+KEY = (True, Limits())
+
+LEAVE_TRACES = """
+import json, os, subprocess, numpy
+for path in ("/tmp/trace", "trace", "/dev/shm/trace"):
+    open(path, "w").write("left by the first notebook")
+os.makedirs("/tmp/locked/inside")
+os.chmod("/tmp/locked", 0)
+subprocess.Popen(["sleep", "1000"], start_new_session=True)
+os.environ["TRACE"] = "1"
+json.TRACE = 1
+print(json.dumps({"draw": numpy.random.rand(), "uid": os.getuid()}))
+"""
+
+LOOK_FOR_TRACES = """
+import json, os, numpy
+def command(pid):
+    try:
+        return open(f"/proc/{pid}/cmdline").read()
+    except OSError:
+        return ""
+sleepers = [pid for pid in os.listdir("/proc") if pid.isdigit() and command(pid).startswith("sleep")]
+print(json.dumps({"files": [os.path.exists(p) for p in ("/tmp/trace", "trace", "/dev/shm/trace", "/tmp/locked")],
+                  "sleepers": sleepers, "env": "TRACE" in os.environ, "module": hasattr(json, "TRACE"),
+                  "draw": numpy.random.rand(), "uid": os.getuid(), "fonts": os.listdir("/tmp/.matplotlib")}))
+"""
+
+REACH_THE_PARENT = """
+import json, os, signal
+parent, refused = os.getppid(), []
+for path in (f"/proc/{parent}/mem", f"/proc/{parent}/fd/0", f"/proc/{parent}/environ"):
+    try:
+        open(path, "rb").read(1)
+    except PermissionError:
+        refused.append(path)
+for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGPIPE):
+    os.kill(parent, signum)
+print(json.dumps({"refused": refused}))
+"""
+
+
+def run(kernel, code):
+    """Run code in the kernel -> what it printed, parsed as JSON (the test fails on an error)."""
+    messages = []
+    reply = run_sync(kernel.kc.execute_interactive)(code, output_hook=messages.append, timeout=60)
+    assert reply["content"]["status"] == "ok", [m["content"] for m in messages if m["msg_type"] == "error"]
+    return json.loads("".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream"))
+
+
+@pytest.fixture
+def pool():
+    pool = KernelPool()
+    yield pool
+    pool.close()
+
+
+def test_each_notebook_of_a_student_starts_fresh(pool):
+    first = pool.take(KEY, Config(), 60, owner="student")
+    left = run(first, LEAVE_TRACES)
+    sandbox = pool.sandbox
+    pool.finish(first, more=True)
+    second = pool.take(KEY, Config(), 60, owner="student")
+    assert pool.sandbox is sandbox  # forked in the same sandbox, from the same parent
+    seen = run(second, LOOK_FOR_TRACES)
+    assert seen["files"] == [False] * 4
+    assert seen["sleepers"] == []
+    assert not seen["env"] and not seen["module"]
+    assert seen["draw"] != left["draw"]  # NumPy's global generator seeded afresh, as in a kernel of its own
+    assert seen["fonts"]  # matplotlib's font list put back in the emptied /tmp
+    if running_as_root():
+        assert seen["uid"] == left["uid"] != 0
+    pool.finish(second, more=False)
+    assert pool.sandbox is None and not sandbox.alive()  # the student's last notebook ends their sandbox
+    if running_as_root():
+        assert kernel_processes(left["uid"]) == []
+
+
+def test_a_kernel_cannot_reach_or_stop_its_parent(pool):
+    first = pool.take(KEY, Config(), 60, owner="student")
+    sandbox = pool.sandbox
+    assert len(run(first, REACH_THE_PARENT)["refused"]) == 3
+    assert sandbox.alive()
+    pool.finish(first, more=True)
+    second = pool.take(KEY, Config(), 60, owner="student")
+    assert pool.sandbox is sandbox and run(second, "print(1)") == 1
+    pool.finish(second, more=False)
+
+
+def test_a_kernel_that_kills_its_parent_costs_its_own_notebook_only(pool):
+    first = pool.take(KEY, Config(), 60, owner="student")
+    sandbox = pool.sandbox
+    first.kc.execute("import os, signal; os.kill(os.getppid(), signal.SIGKILL)")
+    first.km.provisioner.process.wait(timeout=10)
+    assert first.exit_reason() == "it was killed"
+    pool.finish(first, more=True)
+    second = pool.take(KEY, Config(), 60, owner="student")  # a new sandbox
+    assert pool.sandbox is not sandbox and run(second, "print(2)") == 2
+    pool.finish(second, more=False)
+
+
+def test_a_students_sandbox_is_not_given_to_the_next_student(pool):
+    pool.start_ahead(students=2)
+    first = pool.take(KEY, Config(), 60, owner="a")
+    mine = pool.sandbox
+    assert len(pool.waiting) == 1  # the next student's, started while this one is graded
+    pool.finish(first, more=False)
+    assert not mine.alive()
+    second = pool.take(KEY, Config(), 60, owner="b")
+    assert pool.sandbox is not mine and pool.waiting == []  # no third student: nothing started for nothing
+    pool.finish(second, more=False)
+
+
+def test_a_dask_task_starts_one_sandbox(pool):
+    """A Dask task grades one student: their notebooks share a sandbox, and no other is started."""
+    pool.start_ahead(students=1)
+    kernels = []
+    for more in (True, True, False):
+        kernels.append(pool.take(KEY, Config(), 60, owner="student"))
+        assert pool.waiting == []
+        pool.finish(kernels[-1], more=more)
+    assert pool.sandbox is None and pool.forked == {}
