@@ -122,7 +122,7 @@ def print_breakdown(repeat=1):
     release(work, ASSIGNMENT)
     submit(work, "solved", ASSIGNMENT, {name: solved(*pair) for name, pair in notebook_pairs(work, ASSIGNMENT).items()})
     instrument()
-    POOL.start_ahead()  # as `backprop-lab grade` does: each next kernel starts while a notebook runs
+    POOL.start_ahead()  # as `backprop-lab grade` does: each next kernel is forked while a notebook is recorded
     for _ in range(repeat):  # interleaved, so both ways see the same machine load
         for run_all in (True, False):
             total = grade_student(work, run_all)

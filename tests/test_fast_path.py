@@ -4,13 +4,11 @@ import csv
 import os
 
 import nbformat
-from traitlets.config import Config
 
 from autograder.commands.demo import fresh_course, simulate_class
 from autograder.commands.release import release
 from autograder.commands.simulate import append_to, link_into, solved, submit
-from autograder.isolation.kernel_pool import KernelPool
-from autograder.isolation.sandbox import Limits, running_as_root, sandbox_uids
+from autograder.isolation.sandbox import running_as_root, sandbox_uids
 from autograder.judging.needed_cells import NOT_RERUN, cell_names, needed_cells
 from autograder.reports.export import export
 from autograder.scheduling.grade import grade

@@ -16,11 +16,14 @@ of another: when a kernel ends, the parent kills every other process of the sand
 student's: its own uid in its own PID namespace) and empties every folder the kernel could write (its
 working folder, /tmp, /dev/shm and the folder of the connection files) before it forks the next one. The
 kernel cannot reach into the parent: the parent is not dumpable, so a process of the same uid may neither
-trace it nor read its memory or file descriptors, and it ignores every signal a process can ignore.
+trace it nor read its memory or file descriptors; it ignores every signal a process can ignore; and it is
+not the kernel's parent: a waiter forked for each kernel is, which tells the parent how the kernel ended. A
+kernel that kills "the process that started it" (os.getppid()) ends its waiter only, and runs on.
 """
 import ctypes
 import json
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -56,47 +59,110 @@ def main(workdir, rundir, mplconfigdir, font_cache):
 
     selector = selectors.DefaultSelector()
     selector.register(commands, selectors.EVENT_READ)
-    kernel = watched = None
-    pending = b""
+    kernel, pending = None, b""
     while True:
-        for key, _ in selector.select():
-            if key.fileobj is commands:
-                data = commands.read(65536)
-                if not data:  # the grader is gone
-                    end_others()
-                    return
-                pending += data
-                while b"\n" in pending:
-                    line, pending = pending.split(b"\n", 1)
-                    request = json.loads(line)
-                    if "fork" in request and kernel is None:
-                        kernel = fork_kernel(request["fork"], defaults, commands, events)
-                        watched = os.pidfd_open(kernel)
-                        selector.register(watched, selectors.EVENT_READ)
-                        say(events, pid=kernel)
-                    elif "signal" in request and kernel is not None:
-                        os.kill(kernel, int(request["signal"]))
-            else:  # the kernel ended
-                selector.unregister(watched)
-                os.close(watched)
-                _, status = os.waitpid(kernel, 0)
-                kernel = None
+        polling = kernel is not None and kernel.polled()
+        if any(key.fileobj is commands for key, _ in selector.select(timeout=0.01 if polling else None)):
+            data = commands.read(65536)
+            if not data:  # the grader is gone
                 end_others()
-                for folder in folders:
-                    empty(folder)
-                restore_fonts(font_cache, mplconfigdir)
-                code = os.waitstatus_to_exitcode(status)
-                say(events, exit=code if code >= 0 else 128 - code)  # as a shell (and bwrap) reports a signal
+                return
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                request = json.loads(line)
+                if "fork" in request and kernel is None:
+                    kernel = Kernel(request["fork"], defaults, (commands, events), selector)
+                    say(events, pid=kernel.pid)
+                elif "signal" in request and kernel is not None:
+                    os.kill(kernel.pid, int(request["signal"]))
+        code = kernel.exit_code() if kernel is not None else None
+        if code is not None:
+            kernel.forget()
+            kernel = None
+            end_others()
+            for folder in folders:
+                empty(folder)
+            restore_fonts(font_cache, mplconfigdir)
+            say(events, exit=code)
 
 
-def fork_kernel(arguments, defaults, commands, events):
-    """Fork a kernel started with ipykernel_launcher's arguments -> its pid. The child never returns."""
-    pid = os.fork()
-    if pid:
-        return pid
+UNKNOWN = 255  # the exit code reported when the kernel's waiter was killed before it could tell
+
+
+class Kernel:
+    """A kernel forked from this parent through a waiter, its parent, which writes the kernel's pid and then
+    its wait status into a pipe. The kernel's end shows as that status, or, once the waiter is gone, as the
+    kernel's pidfd becoming readable (or its /proc entry gone, where Linux has no pidfd)."""
+
+    def __init__(self, arguments, defaults, channels, selector):
+        read, write = os.pipe()
+        self.waiter = os.fork()
+        if self.waiter == 0:
+            os.close(read)
+            wait_for(arguments, defaults, channels, write)
+        os.close(write)
+        self.selector, self.pipe = selector, os.fdopen(read, "rb", buffering=0)
+        self.pid = int(self.pipe.readline())
+        self.status, self.waiter_gone, self.pidfd = None, False, pidfd(self.pid)
+        for file in (self.pipe, self.pidfd):
+            if file is not None:
+                selector.register(file, selectors.EVENT_READ)
+
+    def polled(self):
+        """Whether nothing will wake the parent when the kernel ends (look again every 10 ms)."""
+        return self.waiter_gone and self.pidfd is None
+
+    def exit_code(self):
+        """The kernel's exit code (128 + N for signal N) once it has ended, else None."""
+        gone = readable(self.pidfd) if self.pidfd is not None else self.waiter_gone and ended(self.pid)
+        # the waiter writes the status as soon as the kernel is gone: a waiter silent for a second was stopped
+        if self.status is None and not self.waiter_gone and readable(self.pipe, 1 if gone else 0):
+            line = self.pipe.readline()
+            if line:
+                self.status = int(line)
+            else:  # killed by the kernel, most likely
+                self.waiter_gone = True
+                self.selector.unregister(self.pipe)
+        if self.status is not None:
+            code = os.waitstatus_to_exitcode(self.status)
+            return code if code >= 0 else 128 - code  # as a shell (and bwrap) reports a signal
+        return UNKNOWN if gone or (self.waiter_gone and ended(self.pid)) else None
+
+    def forget(self):
+        """Stop watching the ended kernel, and reap its waiter."""
+        for file in (self.pipe, self.pidfd):
+            if file is not None and not (file is self.pipe and self.waiter_gone):
+                self.selector.unregister(file)
+        self.pipe.close()
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+        try:
+            os.waitpid(self.waiter, 0)
+        except ChildProcessError:
+            pass
+
+
+def wait_for(arguments, defaults, channels, pipe):
+    """In the waiter: fork the kernel, write its pid, wait for it, write its wait status, exit."""
+    for channel in channels:
+        channel.close()
+    code = 1
     try:
-        commands.close()
-        events.close()
+        kernel = os.fork()
+        if kernel == 0:
+            os.close(pipe)
+            run_kernel(arguments, defaults)
+        os.write(pipe, f"{kernel}\n".encode())
+        os.write(pipe, f"{os.waitpid(kernel, 0)[1]}\n".encode())
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def run_kernel(arguments, defaults):
+    """In the kernel: as `python -m ipykernel_launcher <arguments>` would run. Never returns."""
+    try:
         for signum, handler in defaults.items():
             signal.signal(signum, handler)
         ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
@@ -104,7 +170,7 @@ def fork_kernel(arguments, defaults, commands, events):
         numpy.random.seed()  # the parent's draws are every fork's: a fresh kernel seeds from the OS
         from ipykernel import kernelapp
         launcher = os.path.join(os.path.dirname(os.path.dirname(kernelapp.__file__)), "ipykernel_launcher.py")
-        sys.argv = [launcher, *arguments]  # as `python -m ipykernel_launcher <arguments>` would have it
+        sys.argv = [launcher, *arguments]
         kernelapp.launch_new_instance()
         code = 0
     except SystemExit as stop:
@@ -112,6 +178,27 @@ def fork_kernel(arguments, defaults, commands, events):
     except BaseException:
         code = 1
     os._exit(code)
+
+
+def pidfd(pid):
+    """A file descriptor that becomes readable when the process ends, or None where Linux has none (< 5.3)."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def readable(file, timeout=0):
+    return bool(select.select([file], [], [], timeout)[0])
+
+
+def ended(pid):
+    """Whether the process is gone or a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def ignore_signals():

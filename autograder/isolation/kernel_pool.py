@@ -179,7 +179,7 @@ class KernelPool:
             try:
                 self.forked[following] = (kernel.key, kernel.km.config, start_kernel(kernel.key, kernel.km.config,
                                                                                      following))
-            except OSError:  # the notebook that takes it forks again, and says why if it cannot
+            except Exception:  # only a head start: the notebook that takes it forks again, and says why if it cannot
                 pass
 
     def forked_kernel(self, sandbox, key, config, timeout):

@@ -29,8 +29,8 @@ WORKDIR = "/home/student/submission"  # the kernel's working folder inside the s
 SUBMISSION = "/srv/submission"  # the grader's copy of the submission, read-only; the kernel copies it into WORKDIR
 FONT_CACHE = "/srv/matplotlib"  # matplotlib's font list made for this sandbox, read-only, copied at start
 UID_BASE = 1_000_000  # a grading process's sandbox uids: UID_BASE + its pid * UIDS_PER_PROCESS + 0..7
-UIDS_PER_PROCESS = 8  # taken in turn by its kernels, of which at most four are alive at once (one running,
-                      # two started ahead, one starting): every kernel's process limit counts its own alone
+UIDS_PER_PROCESS = 8  # taken in turn by its students' sandboxes, of which at most two are alive at once (the
+                      # student's being graded, the next one's): each one's process limit counts its own alone
 MiB = 1024 * 1024
 
 
