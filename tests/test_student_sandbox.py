@@ -146,3 +146,15 @@ def test_kernels_end_and_fork_again_where_linux_has_no_pidfd(pool, monkeypatch):
         assert run(kernel, "print(3)") == 3
         pool.finish(kernel, more=more)
         assert kernel.km.provisioner is None or kernel.km.provisioner.process is None  # its end was seen
+
+
+def test_a_parent_that_cannot_fork_costs_nothing(pool, monkeypatch):
+    """A parent that refuses (threads after its imports) or dies: the notebook's kernel starts on its own."""
+    from autograder.isolation import student_sandbox
+    refusing = student_sandbox.PROGRAM.replace("    say(events, ready=True)\n",
+                                               "    return say(events, error='refused for the test')\n")
+    assert refusing != student_sandbox.PROGRAM
+    monkeypatch.setattr(student_sandbox, "PROGRAM", refusing)
+    kernel = pool.take(KEY, Config(), 60, owner="student")
+    assert not kernel.forked and run(kernel, "print(8)") == 8
+    pool.finish(kernel, more=False)

@@ -50,7 +50,7 @@ def main(workdir, rundir, mplconfigdir, font_cache):
     for name in PREIMPORTED:
         __import__(name)
     threads = len(os.listdir("/proc/self/task"))
-    if threads != 1:  # forking a process with threads copies only one of them: refuse, the grader starts kernels
+    if threads != 1:  # a fork copies one thread only: refuse, the grader starts each kernel on its own
         return say(events, error=f"the kernel parent runs {threads} threads after its imports: it cannot fork")
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     defaults = ignore_signals()

@@ -137,12 +137,13 @@ class KernelPool:
         """A started kernel no one has used that answers within timeout seconds; key: (sandboxed, limits);
         owner: whose notebook (a student's submission): the kernels of one owner are forked one after the
         other in that owner's sandbox (None: a sandbox of the notebook's own). A kernel that dies or hangs
-        before it answers has been given nothing of anyone's (a boot that failed on a busy machine) and is
-        replaced, once, in a new sandbox; KernelStartError when the replacement fails too."""
+        before it answers has been given nothing of anyone's (a boot that failed on a busy machine, a parent
+        that cannot fork) and is replaced, once, by a kernel started on its own in a sandbox of its own;
+        KernelStartError when the replacement fails too."""
         sandboxed, limits = key
         reason = ""
         for attempt in range(2):
-            sandbox = self.sandbox_of(owner, limits) if sandboxed else None
+            sandbox = self.sandbox_of(owner, limits) if sandboxed and attempt == 0 else None
             kernel = None
             try:
                 kernel = self.forked_kernel(sandbox, key, config, timeout) if sandbox else start_kernel(key, config)

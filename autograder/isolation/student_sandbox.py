@@ -104,6 +104,8 @@ class StudentSandbox:
                 if expect is None or expect in message:
                     return message
                 continue
+            if self.process.stdout.closed:  # closed: it and its kernels are gone
+                return None
             if not select.select([self.process.stdout], [], [], max(deadline - time.monotonic(), 0))[0]:
                 return None
             chunk = self.process.stdout.read()
