@@ -76,6 +76,7 @@ def instrument():
     wrap(execute, "run_cell", cell_part, "kernel")
     wrap(KernelPool, "take", lambda self, *a: "kernel start")  # a kernel started ahead, answering
     wrap(execute, "_cleanup_kernel", lambda self, *a: "kernel stop")
+    wrap(KernelPool, "finish", lambda self, *a: "kernel stop")  # and the student's next kernel forked
     wrap(judge, "preprocess", lambda self, *a: "judging (grader)")
     original_judge = judge.judge_cell
 

@@ -28,12 +28,6 @@ from .kernel import GradingKernelManager, kernel_environment
 from .sandbox import SUBMISSION, WORKDIR, exit_reason
 from .student_sandbox import StudentSandbox
 
-# what every notebook's setup imports: imported while the kernel waits, binding no name
-HEAVY_MODULES = ("numpy", "matplotlib.pyplot", "matplotlib.ticker", "matplotlib_inline.backend_inline",
-                 "IPython.display")
-PREIMPORT = f"[__import__(name) for name in {HEAVY_MODULES!r}] and None"
-
-
 @dataclass
 class WarmKernel:
     """A started kernel no notebook has used: its manager, a client already connected to it (so its
@@ -99,8 +93,7 @@ def start_kernel(key, config, sandbox=None):
     env = kernel_environment("", home)
     env.pop(SEED_VARIABLE)  # the notebook that takes the kernel sets it (claim_code)
     run_sync(km.start_kernel)(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              extra_arguments=[f"--IPKernelApp.exec_lines={[PREIMPORT]!r}",
-                                               "--HistoryManager.hist_file=:memory:"])  # as nbclient starts one
+                              extra_arguments=["--HistoryManager.hist_file=:memory:"])  # as nbclient starts one
     kc = km.client()
     kc.start_channels()
     return WarmKernel(key, km, kc, scratch, forked=sandbox is not None)
