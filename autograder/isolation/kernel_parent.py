@@ -72,7 +72,7 @@ def main(workdir, rundir, mplconfigdir, font_cache):
                 line, pending = pending.split(b"\n", 1)
                 request = json.loads(line)
                 if "fork" in request and kernel is None:
-                    kernel = Kernel(request["fork"], defaults, (commands, events), selector)
+                    kernel = Kernel(request["fork"], defaults, (commands, events, selector), selector)
                     say(events, pid=kernel.pid)
                 elif "signal" in request and kernel is not None:
                     os.kill(kernel.pid, int(request["signal"]))
@@ -138,13 +138,15 @@ class Kernel:
         if self.pidfd is not None:
             os.close(self.pidfd)
         try:
+            os.kill(self.waiter, signal.SIGKILL)  # done already, or stopped by the kernel: waitpid must not hang
             os.waitpid(self.waiter, 0)
-        except ChildProcessError:
+        except (ProcessLookupError, ChildProcessError):
             pass
 
 
 def wait_for(arguments, defaults, channels, pipe):
-    """In the waiter: fork the kernel, write its pid, wait for it, write its wait status, exit."""
+    """In the waiter: fork the kernel, write its pid, wait for it, write its wait status, exit. channels: what
+    of the parent neither may keep (its pipes to the grader, its selector)."""
     for channel in channels:
         channel.close()
     code = 1
