@@ -23,6 +23,8 @@ os.chmod("/tmp/locked", 0)
 subprocess.Popen(["sleep", "1000"], start_new_session=True)
 os.environ["TRACE"] = "1"
 json.TRACE = 1
+import ctypes
+assert ctypes.CDLL(None).shmget(0, 4096, 0o1600) >= 0  # a System V shared memory segment (IPC_PRIVATE, IPC_CREAT)
 print(json.dumps({"draw": numpy.random.rand(), "uid": os.getuid()}))
 """
 
@@ -36,7 +38,8 @@ def command(pid):
 sleepers = [pid for pid in os.listdir("/proc") if pid.isdigit() and command(pid).startswith("sleep")]
 print(json.dumps({"files": [os.path.exists(p) for p in ("/tmp/trace", "trace", "/dev/shm/trace", "/tmp/locked")],
                   "sleepers": sleepers, "env": "TRACE" in os.environ, "module": hasattr(json, "TRACE"),
-                  "draw": numpy.random.rand(), "uid": os.getuid(), "fonts": os.listdir("/tmp/.matplotlib")}))
+                  "draw": numpy.random.rand(), "uid": os.getuid(), "fonts": os.listdir("/tmp/.matplotlib"),
+                  "segments": len(open("/proc/sysvipc/shm").readlines()) - 1}))
 """
 
 REACH_THE_PARENT = """
@@ -79,6 +82,7 @@ def test_each_notebook_of_a_student_starts_fresh(pool):
     assert seen["files"] == [False] * 4
     assert seen["sleepers"] == []
     assert not seen["env"] and not seen["module"]
+    assert seen["segments"] == 0
     assert seen["draw"] != left["draw"]  # NumPy's global generator seeded afresh, as in a kernel of its own
     assert seen["fonts"]  # matplotlib's font list put back in the emptied /tmp
     if running_as_root():

@@ -13,8 +13,9 @@ object a line:
 
 Each kernel starts from the parent as it was before any student code ran, so no notebook inherits anything
 of another: when a kernel ends, the parent kills every other process of the sandbox (all of them the
-student's: its own uid in its own PID namespace) and empties every folder the kernel could write (its
-working folder, /tmp, /dev/shm and the folder of the connection files) before it forks the next one. The
+student's: its own uid in its own PID namespace), removes the System V IPC objects left in its IPC namespace
+and empties every folder the kernel could write (its working folder, /tmp, /dev/shm and the folder of the
+connection files) before it forks the next one. The
 kernel cannot reach into the parent: the parent is not dumpable, so a process of the same uid may neither
 trace it nor read its memory or file descriptors; it ignores every signal a process can ignore; and it is
 not the kernel's parent: a waiter forked for each kernel is, which tells the parent how the kernel ended. A
@@ -27,6 +28,7 @@ import select
 import selectors
 import shutil
 import signal
+import subprocess
 import sys
 import time
 
@@ -81,6 +83,7 @@ def main(workdir, rundir, mplconfigdir, font_cache):
             kernel.forget()
             kernel = None
             end_others()
+            remove_ipc_objects()
             for folder in folders:
                 empty(folder)
             restore_fonts(font_cache, mplconfigdir)
@@ -232,6 +235,23 @@ def end_others():
         if all(int(pid) in (1, me) for pid in os.listdir("/proc") if pid.isdigit()):
             return
         time.sleep(0.001)
+
+
+def remove_ipc_objects():
+    """Remove the System V shared memory, semaphores and message queues a kernel left: the sandbox has an
+    IPC namespace of its own, so all of them are the student's."""
+    def listed(kind):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                return len(table.readlines()) > 1  # a header line, then one line each
+        except OSError:
+            return False
+
+    if any(listed(kind) for kind in ("shm", "sem", "msg")):
+        try:
+            subprocess.run(["ipcrm", "--all"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            pass
 
 
 def empty(folder):
