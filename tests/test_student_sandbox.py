@@ -120,6 +120,27 @@ def test_a_kernel_that_kills_its_parent_runs_on(pool):
     pool.finish(third, more=False)
 
 
+def test_a_kernel_that_stops_its_parent_or_locks_its_folders_costs_the_next_notebook_nothing(pool):
+    first = pool.take(KEY, Config(), 60, owner="student")
+    sandbox = pool.sandbox
+    run(first, "import os, signal\nfor folder in ('.', '/tmp', '/dev/shm'):\n    try:\n        os.chmod(folder, 0)\n"
+               "    except OSError:\n        pass\n"
+               "parent = int(open(f'/proc/{os.getppid()}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+               "os.kill(parent, signal.SIGSTOP)\nprint(1)")
+    pool.finish(first, more=True)
+    assert not sandbox.alive()  # it could not clean up after the kernel: ended with everything in it
+    second = pool.take(KEY, Config(), 60, owner="student")
+    assert run(second, "import os\nprint(int(os.access('.', os.W_OK) and os.access('/tmp', os.W_OK)))") == 1
+    pool.finish(second, more=True)
+    third = pool.take(KEY, Config(), 60, owner="student")  # the folders' modes put back between notebooks
+    run(third, "import os\nfor folder in ('.', '/tmp', '/dev/shm'):\n    try:\n        os.chmod(folder, 0)\n"
+               "    except OSError:\n        pass\nprint(1)")
+    pool.finish(third, more=True)
+    fourth = pool.take(KEY, Config(), 60, owner="student")
+    assert run(fourth, "import os\nprint(int(os.access('.', os.W_OK) and os.access('/tmp', os.W_OK)))") == 1
+    pool.finish(fourth, more=False)
+
+
 def test_a_students_sandbox_is_not_given_to_the_next_student(pool):
     pool.start_ahead(students=2)
     first = pool.take(KEY, Config(), 60, owner="a")

@@ -42,6 +42,9 @@ PREIMPORTED = ("numpy", "numpy.random", "matplotlib.pyplot", "matplotlib.ticker"
                "tornado.platform.asyncio", "faulthandler")
 
 
+MODES = {}  # the folders kernels may write -> their modes before any kernel ran
+
+
 def main(workdir, rundir, mplconfigdir, font_cache):
     commands, events = os.fdopen(os.dup(0), "rb", buffering=0), os.fdopen(os.dup(1), "w")
     null = os.open(os.devnull, os.O_RDWR)
@@ -57,6 +60,7 @@ def main(workdir, rundir, mplconfigdir, font_cache):
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     defaults = ignore_signals()
     folders = (workdir, "/tmp", "/dev/shm", rundir)
+    MODES.update({folder: os.stat(folder).st_mode & 0o7777 for folder in folders})
     say(events, ready=True)
 
     selector = selectors.DefaultSelector()
@@ -257,6 +261,10 @@ def remove_ipc_objects():
 def empty(folder):
     """Remove everything in folder (the folder itself is a mount point: it stays), also what a kernel made
     unreadable (all of it is this uid's, which may always change its permissions back)."""
+    try:  # as it was before any kernel ran, should a kernel that owns it have changed it
+        os.chmod(folder, MODES[folder])
+    except (KeyError, OSError):  # not its to change (bubblewrap made it, as root)
+        pass
     try:
         entries = list(os.scandir(folder))
     except OSError:

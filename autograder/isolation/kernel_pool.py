@@ -162,14 +162,15 @@ class KernelPool:
 
     def finish(self, kernel, more=True):
         """Discard a notebook's kernel; more: whether its student has notebooks left, whose next kernel is then
-        forked now (else the student's sandbox ends now, and the next student's first kernel is forked)."""
+        forked now (else the student's sandbox ends now, and the next student's first kernel is forked). A
+        sandbox whose parent does not see its kernel end (a kernel stopped it) ends now, with everything in it."""
         kernel.discard()
         if not kernel.forked:
             return
-        if not more:
+        if not more or self.sandbox is None or not self.sandbox.wait_until_free(1):
             self.end_sandbox()
-        following = self.sandbox if more else next(iter(self.waiting), None)
-        if following is not None and following.alive() and following.wait_until_free(0 if not more else 5):
+        following = self.sandbox or next(iter(self.waiting), None)
+        if following is not None and following.alive() and following.wait_until_free(0):
             try:
                 self.forked[following] = (kernel.key, kernel.km.config, start_kernel(kernel.key, kernel.km.config,
                                                                                      following))
