@@ -80,7 +80,7 @@ class SandboxedExecute(Execute):
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        try:  # started while the last notebook ran
+        try:  # forked while the grader recorded the student's last notebook, or in a sandbox started ahead
             kernel = POOL.take((self.sandboxed, self.limits), self.config, self.startup_timeout,
                                owner=(str(Path(self.course_root).resolve()), info["student"], info["assignment"]))
         except KernelStartError as error:
