@@ -64,6 +64,19 @@ def run(kernel, code):
     return json.loads("".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream"))
 
 
+LOCK_FOLDERS = """
+import os
+for folder in (".", "/tmp", "/dev/shm"):
+    try:
+        os.chmod(folder, 0)
+    except OSError:  # not the kernel's (bubblewrap made it as root): only the non-root sandbox can lock it
+        pass
+"""
+CAN_WRITE = "import os\nprint(int(os.access('.', os.W_OK) and os.access('/tmp', os.W_OK)))"
+STOP_THE_PARENT = ("import os, signal\n"  # the waiter's parent: the process the kernels are forked from
+                   "os.kill(int(open(f'/proc/{os.getppid()}/stat').read().rsplit(')', 1)[1].split()[1]), signal.SIGSTOP)")
+
+
 @pytest.fixture
 def pool():
     pool = KernelPool()
@@ -71,14 +84,20 @@ def pool():
     pool.close()
 
 
-def test_each_notebook_of_a_student_starts_fresh(pool):
-    first = pool.take(KEY, Config(), 60, owner="student")
-    left = run(first, LEAVE_TRACES)
+def notebook(pool, *cells, owner="student", more=True):
+    """Grade one notebook of owner in the pool: take a kernel, run the cells, finish -> (what the last cell
+    printed, the sandbox the kernel ran in)."""
+    kernel = pool.take(KEY, Config(), 60, owner=owner)
     sandbox = pool.sandbox
-    pool.finish(first, more=True)
-    second = pool.take(KEY, Config(), 60, owner="student")
-    assert pool.sandbox is sandbox  # forked in the same sandbox, from the same parent
-    seen = run(second, LOOK_FOR_TRACES)
+    printed = [run(kernel, cell) for cell in cells]
+    pool.finish(kernel, more=more)
+    return printed[-1], sandbox
+
+
+def test_each_notebook_of_a_student_starts_fresh(pool):
+    left, sandbox = notebook(pool, LEAVE_TRACES)
+    seen, same = notebook(pool, LOOK_FOR_TRACES, more=False)
+    assert same is sandbox  # forked in the same sandbox, from the same parent
     assert seen["files"] == [False] * 4
     assert seen["sleepers"] == []
     assert not seen["env"] and not seen["module"]
@@ -87,58 +106,33 @@ def test_each_notebook_of_a_student_starts_fresh(pool):
     assert seen["fonts"]  # matplotlib's font list put back in the emptied /tmp
     if running_as_root():
         assert seen["uid"] == left["uid"] != 0
-    pool.finish(second, more=False)
     assert pool.sandbox is None and not sandbox.alive()  # the student's last notebook ends their sandbox
     if running_as_root():
         assert kernel_processes(left["uid"]) == []
 
 
 def test_a_kernel_cannot_reach_or_stop_its_parent(pool):
-    first = pool.take(KEY, Config(), 60, owner="student")
-    sandbox = pool.sandbox
-    assert len(run(first, REACH_THE_PARENT)["refused"]) == 3
-    assert sandbox.alive()
-    pool.finish(first, more=True)
-    second = pool.take(KEY, Config(), 60, owner="student")
-    assert pool.sandbox is sandbox and run(second, "print(1)") == 1
-    pool.finish(second, more=False)
+    reached, sandbox = notebook(pool, REACH_THE_PARENT)
+    assert len(reached["refused"]) == 3 and sandbox.alive()
+    assert notebook(pool, "print(1)", more=False) == (1, sandbox)
 
 
 def test_a_kernel_that_kills_its_parent_runs_on(pool):
     """Its parent is a waiter forked for it, not the process its student's later kernels are forked from."""
-    first = pool.take(KEY, Config(), 60, owner="student")
-    sandbox = pool.sandbox
-    assert run(first, "import os, signal, json\nos.kill(os.getppid(), signal.SIGKILL)\nprint(json.dumps(4))") == 4
-    assert run(first, "print(6)") == 6 and sandbox.alive()
-    pool.finish(first, more=True)
-    second = pool.take(KEY, Config(), 60, owner="student")  # stops its waiter, which then cannot tell its end
-    assert pool.sandbox is sandbox and run(second, "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n"
-                                               "print(7)") == 7
-    pool.finish(second, more=True)
-    third = pool.take(KEY, Config(), 60, owner="student")
-    assert pool.sandbox is sandbox and run(third, "print(8)") == 8
-    pool.finish(third, more=False)
+    printed, sandbox = notebook(pool, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint(4)",
+                                "print(6)")
+    assert printed == 6 and sandbox.alive()
+    # stops its waiter, which then cannot tell the kernel's end: the parent sees it end all the same
+    assert notebook(pool, "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\nprint(7)") == (7, sandbox)
+    assert notebook(pool, "print(8)", more=False) == (8, sandbox)
 
 
 def test_a_kernel_that_stops_its_parent_or_locks_its_folders_costs_the_next_notebook_nothing(pool):
-    first = pool.take(KEY, Config(), 60, owner="student")
-    sandbox = pool.sandbox
-    run(first, "import os, signal\nfor folder in ('.', '/tmp', '/dev/shm'):\n    try:\n        os.chmod(folder, 0)\n"
-               "    except OSError:\n        pass\n"
-               "parent = int(open(f'/proc/{os.getppid()}/stat').read().rsplit(')', 1)[1].split()[1])\n"
-               "os.kill(parent, signal.SIGSTOP)\nprint(1)")
-    pool.finish(first, more=True)
-    assert not sandbox.alive()  # it could not clean up after the kernel: ended with everything in it
-    second = pool.take(KEY, Config(), 60, owner="student")
-    assert run(second, "import os\nprint(int(os.access('.', os.W_OK) and os.access('/tmp', os.W_OK)))") == 1
-    pool.finish(second, more=True)
-    third = pool.take(KEY, Config(), 60, owner="student")  # the folders' modes put back between notebooks
-    run(third, "import os\nfor folder in ('.', '/tmp', '/dev/shm'):\n    try:\n        os.chmod(folder, 0)\n"
-               "    except OSError:\n        pass\nprint(1)")
-    pool.finish(third, more=True)
-    fourth = pool.take(KEY, Config(), 60, owner="student")
-    assert run(fourth, "import os\nprint(int(os.access('.', os.W_OK) and os.access('/tmp', os.W_OK)))") == 1
-    pool.finish(fourth, more=False)
+    _, stopped = notebook(pool, LOCK_FOLDERS + STOP_THE_PARENT + "\nprint(1)")
+    assert not stopped.alive()  # it could not clean up after the kernel: ended with everything in it
+    assert notebook(pool, CAN_WRITE)[0] == 1
+    notebook(pool, LOCK_FOLDERS + "print(1)")  # the folders' modes are put back between notebooks
+    assert notebook(pool, CAN_WRITE, more=False)[0] == 1
 
 
 def test_a_students_sandbox_is_not_given_to_the_next_student(pool):
@@ -148,9 +142,9 @@ def test_a_students_sandbox_is_not_given_to_the_next_student(pool):
     assert len(pool.waiting) == 1  # the next student's, started while this one is graded
     pool.finish(first, more=False)
     assert not mine.alive()
-    second = pool.take(KEY, Config(), 60, owner="b")
-    assert pool.sandbox is not mine and pool.waiting == []  # no third student: nothing started for nothing
-    pool.finish(second, more=False)
+    _, theirs = notebook(pool, "print(1)", owner="b", more=False)
+    assert theirs is not mine and not theirs.alive()
+    assert pool.waiting == []  # no third student: nothing started for nothing
 
 
 def test_a_dask_task_starts_one_sandbox(pool):
@@ -161,7 +155,7 @@ def test_a_dask_task_starts_one_sandbox(pool):
         kernels.append(pool.take(KEY, Config(), 60, owner="student"))
         assert pool.waiting == []
         pool.finish(kernels[-1], more=more)
-    assert pool.sandbox is None and pool.forked == {}
+    assert pool.sandbox is None and pool.forked_ahead == {}
 
 
 def test_kernels_end_and_fork_again_where_linux_has_no_pidfd(pool, monkeypatch):

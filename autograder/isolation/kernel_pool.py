@@ -28,6 +28,7 @@ from .kernel import GradingKernelManager, kernel_environment
 from .sandbox import SUBMISSION, WORKDIR, exit_reason
 from .student_sandbox import StudentSandbox
 
+
 @dataclass
 class WarmKernel:
     """A started kernel no notebook has used: its manager, a client already connected to it (so its
@@ -37,7 +38,11 @@ class WarmKernel:
     km: GradingKernelManager
     kc: object
     scratch: str
-    forked: bool = False
+
+    @property
+    def forked(self):
+        """Whether its student's sandbox forked it (else it runs in a process and sandbox of its own)."""
+        return self.km.forked_from is not None
 
     async def answers(self, timeout):
         """True once the kernel answers a kernel_info request on both channels: its idle status on the output
@@ -96,7 +101,7 @@ def start_kernel(key, config, sandbox=None):
                               extra_arguments=["--HistoryManager.hist_file=:memory:"])  # as nbclient starts one
     kc = km.client()
     kc.start_channels()
-    return WarmKernel(key, km, kc, scratch, forked=sandbox is not None)
+    return WarmKernel(key, km, kc, scratch)
 
 
 def claim_code(seed, sandboxed, cell_timeout=None):
@@ -121,7 +126,7 @@ class KernelPool:
     def __init__(self):
         self.sandbox = self.owner = None  # the sandbox of the student being graded, and who that is
         self.waiting = []  # a sandbox started for the next student
-        self.forked = {}  # sandbox -> (key, config, the kernel forked in it for its next notebook)
+        self.forked_ahead = {}  # sandbox -> the kernel forked in it for its next notebook
         self.ahead, self.left = False, None
         atexit.register(self.close)
         Finalize(self, self.close, exitpriority=100)  # a pool worker process's exit runs these, not always atexit
@@ -172,16 +177,15 @@ class KernelPool:
         following = self.sandbox or next(iter(self.waiting), None)
         if following is not None and following.alive() and following.wait_until_free(0):
             try:
-                self.forked[following] = (kernel.key, kernel.km.config, start_kernel(kernel.key, kernel.km.config,
-                                                                                     following))
+                self.forked_ahead[following] = start_kernel(kernel.key, kernel.km.config, following)
             except Exception:  # only a head start: the notebook that takes it forks again, and says why if it cannot
                 pass
 
     def forked_kernel(self, sandbox, key, config, timeout):
         """The kernel forked ahead in sandbox if it was forked for these settings, else one forked now; None
         when the sandbox does not become free within timeout seconds."""
-        ahead_key, ahead_config, kernel = self.forked.pop(sandbox, (None, None, None))
-        if kernel is not None and (ahead_key, ahead_config) == (key, config):
+        kernel = self.forked_ahead.pop(sandbox, None)
+        if kernel is not None and (kernel.key, kernel.km.config) == (key, config):
             return kernel
         if kernel is not None:
             kernel.discard()
@@ -224,7 +228,7 @@ class KernelPool:
             self.close_sandbox(sandbox)
 
     def close_sandbox(self, sandbox):
-        _, _, kernel = self.forked.pop(sandbox, (None, None, None))
+        kernel = self.forked_ahead.pop(sandbox, None)
         if kernel is not None:
             kernel.discard()
         sandbox.close()
